@@ -129,10 +129,17 @@ public final class Tensor {
         this.requiresGrad = true;
     }
 
-    /** Called by Autograd.backward only: grad += g (creating it on first use). */
+    /** Called by Autograd.backward only: grad += g. On first use grad becomes a private dense
+     *  copy: g itself may be shared (add passes one tensor to both operands, a seed is the
+     *  caller's), and a leaf's gradient must not alias another buffer. */
     public void accumulateGrad(Tensor g) {
-        Tensor dense = g.contiguous();
-        grad = grad == null ? dense : grad.add(dense);
+        if (grad == null) {
+            Tensor own = zeros(g.backend(), g.dtype(), g.shape);
+            g.backend().copy(g.shape, g.storage, g.offset, g.strides, own.storage, 0, own.strides);
+            grad = own;
+        } else {
+            grad = grad.add(g);
+        }
     }
 
     // ============================ shape and data access =========================================
