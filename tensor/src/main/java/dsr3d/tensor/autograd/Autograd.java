@@ -32,6 +32,9 @@ public final class Autograd {
             throw new IllegalStateException("backward() on a tensor that does not require grad (no input had requiresGrad, or it was made under NoGrad)");
         if (root.node() != null && root.node().released())
             throw new IllegalStateException("backward() through a graph that was already released; recompute the forward pass");
+        if (!java.util.Arrays.equals(seed.shape(), root.shape()) || seed.dtype() != root.dtype())
+            throw new IllegalArgumentException("backward(seed): seed " + java.util.Arrays.toString(seed.shape()) + " " + seed.dtype()
+                    + " must have the shape and dtype of the output, " + java.util.Arrays.toString(root.shape()) + " " + root.dtype());
         List<Tensor> order = topoOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, seed);
