@@ -53,7 +53,7 @@ public final class Elementwise {
             throw new IllegalArgumentException(op.name().toLowerCase() + ": dtypes differ (" + a.dtype() + " vs " + b.dtype() + "); convert one with to()");
         if (a.backend() != b.backend())
             throw new IllegalArgumentException(op.name().toLowerCase() + ": operands live on different backends (" + a.backend().name() + ", " + b.backend().name() + ")");
-        int[] outShape = Shape.broadcast(a.shape(), b.shape());
+        int[] outShape = broadcastShape(op.name().toLowerCase(), a.shape(), b.shape());
         Tensor out = Tensor.zeros(a.backend(), a.dtype(), outShape);
         a.backend().binary(op, outShape, a.storage(), a.offset(), Shape.broadcastStrides(a.shape(), a.strides(), outShape),
                 b.storage(), b.offset(), Shape.broadcastStrides(b.shape(), b.strides(), outShape), out.storage());
@@ -80,7 +80,15 @@ public final class Elementwise {
 
     /** cond != 0 ? a : b with broadcasting; gradients flow to a where cond holds, to b elsewhere. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
-        int[] shape = Shape.broadcast(Shape.broadcast(cond.shape(), a.shape()), b.shape());
+        if (a.dtype() != b.dtype())
+            throw new IllegalArgumentException("where: dtypes of a and b differ (" + a.dtype() + " vs " + b.dtype() + ")");
+        int[] shape;
+        try {
+            shape = Shape.broadcast(Shape.broadcast(cond.shape(), a.shape()), b.shape());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("where: cond " + Shape.str(cond.shape()) + ", a " + Shape.str(a.shape())
+                    + " and b " + Shape.str(b.shape()) + " cannot be broadcast together", e);
+        }
         Tensor c = cond.to(a.dtype()).expand(shape).contiguous();
         Tensor ad = a.expand(shape).contiguous(), bd = b.expand(shape).contiguous();
         Tensor out = Tensor.zeros(a.backend(), a.dtype(), shape);
@@ -89,6 +97,15 @@ public final class Elementwise {
             Tensor zero = Tensor.zeros(g.backend(), g.dtype(), shape);
             return new Tensor[]{null, sumToShape(where(c, g, zero), a.shape()), sumToShape(where(c, zero, g), b.shape())};
         }, cond, a, b);
+    }
+
+    /** The broadcast shape, or an error that names the op as well as both shapes. */
+    private static int[] broadcastShape(String op, int[] a, int[] b) {
+        try {
+            return Shape.broadcast(a, b);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
+        }
     }
 
     /** Sums a broadcast gradient back to the shape of the input it came from. */
