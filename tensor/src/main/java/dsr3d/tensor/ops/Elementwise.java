@@ -42,7 +42,8 @@ public final class Elementwise {
             case RELU -> g.mul(xd.gt(0));
             case SIGMOID -> g.mul(y).mul(y.mul(-1).add(1));
             case SIGN -> Tensor.zeros(x.backend(), x.dtype(), x.shape());
-            case POW -> g.mul(xd.pow(p - 1).mul(p));
+            case POW -> p == 0 ? Tensor.zeros(x.backend(), x.dtype(), x.shape())   // x^0 = 1: not 0 * x^-1 = NaN at 0
+                    : g.mul(xd.pow(p - 1).mul(p));
             case CLAMP -> g.mul(xd.ge(scalarLike(xd, p)).mul(xd.le(scalarLike(xd, q))));
             case AFFINE -> g.mul(p);
         }}, x);
@@ -71,7 +72,16 @@ public final class Elementwise {
                     ga = g.mul(shareA);
                     gb = g.mul(shareA.neg().add(1));
                 }
-                case POW -> { ga = g.mul(b).mul(a.pow(b.sub(1))); gb = g.mul(out).mul(a.log()); }
+                case POW -> {
+                    // as torch: d/da is 0 where b == 0 (not 0 * a^-1 = NaN at a = 0), and d/db is 0
+                    // where a == 0 and b >= 0 (the limit of a^b ln a), not 0 * -inf = NaN
+                    Tensor zero = scalarLike(a, 0);
+                    Tensor bIsZero = b.eq(zero), aZeroBNonNeg = a.eq(zero).mul(b.ge(zero));
+                    Tensor dadx = b.mul(a.pow(b.sub(1)));
+                    Tensor dbdx = out.mul(a.log());
+                    ga = g.mul(where(bIsZero, zero, dadx));
+                    gb = g.mul(where(aZeroBNonNeg, zero, dbdx));
+                }
                 default -> throw new AssertionError(op);
             }
             return new Tensor[]{sumToShape(ga, a.shape()), sumToShape(gb, b.shape())};
