@@ -17,6 +17,13 @@ public final class Pool2d {
 
     private static PoolGeom geometry(Tensor x, int k, int stride, int pad, String op) {
         if (x.dim() != 4) throw new IllegalArgumentException(op + ": input must be [n, c, h, w], got " + Shape.str(x.shape()));
+        // checked here, not only in PoolGeom: a record's compact constructor prints its fields as 0
+        if (k < 1 || stride < 1 || pad < 0)
+            throw new IllegalArgumentException(op + ": kernel " + k + " and stride " + stride + " must be >= 1, padding " + pad + " >= 0");
+        if (2 * pad > k)
+            throw new IllegalArgumentException(op + ": padding " + pad + " must be at most half the kernel size " + k + " (PyTorch's rule)");
+        if (x.size(2) + 2 * pad < k || x.size(3) + 2 * pad < k)
+            throw new IllegalArgumentException(op + ": kernel " + k + " with padding " + pad + " does not fit input " + Shape.str(x.shape()));
         return new PoolGeom(x.size(0) * x.size(1), x.size(2), x.size(3), k, k, stride, stride, pad, pad);
     }
 
