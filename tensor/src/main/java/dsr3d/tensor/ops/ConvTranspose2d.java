@@ -31,6 +31,9 @@ public final class ConvTranspose2d {
         int cout = weight.size(1) * groups, kh = weight.size(2), kw = weight.size(3);
         int hout = (x.size(2) - 1) * stride - 2 * padding + kh + outputPadding;
         int wout = (x.size(3) - 1) * stride - 2 * padding + kw + outputPadding;
+        if (hout < 1 || wout < 1)
+            throw new IllegalArgumentException("conv_transpose2d: input " + Shape.str(x.shape()) + " with kernel " + kh + "x" + kw + ", stride " + stride
+                    + ", padding " + padding + " gives an empty output " + hout + "x" + wout);
         Conv2d.checkBias(bias, cout, "conv_transpose2d");
         ConvGeom g = new ConvGeom(x.size(0), cout, hout, wout, cin, kh, kw, stride, stride, padding, padding, groups);
         Tensor xd = x.detach().contiguous(), wd = weight.detach().contiguous();
