@@ -209,7 +209,9 @@ public final class Tensor {
     /** dL/d(this) = 1 for a scalar loss. */
     public void backward() {
         if (numel() != 1) throw new IllegalStateException("backward() without a seed needs a one-element tensor, got shape " + Shape.str(shape));
-        backward(full(dtype(), 1, shape));
+        Tensor seed = zeros(backend(), dtype(), shape);   // on this tensor's backend, not the default one
+        backend().fill(seed.storage, 1);
+        backward(seed);
     }
 
     public void backward(Tensor seed) { Autograd.backward(this, seed); }
