@@ -67,6 +67,7 @@ public final class OpCases {
         poolingAndResampling();
         movement();
         indexing();
+        nonContiguousInputs();
         composites();
     }
 
@@ -201,12 +202,51 @@ public final class OpCases {
                 Tensor.ofInts(new int[]{4, 0, 2, 2, 4, 1, 4}, 7)));
     }
 
+    /** Every op must make its own inputs dense (or read strides); views are the usual way in. */
+    private static void nonContiguousInputs() {
+        op("view/exp of a transposed view").in(3, 4).def(x -> x[0].transpose(0, 1).exp());
+        op("view/mul of a slice and an expanded view").in(3, 5).in(3, 1).def(x -> x[0].slice(1, 1, 5).mul(x[1].expand(3, 4)));
+        op("view/sum of a permuted view").in(2, 3, 4).def(x -> x[0].permute(2, 0, 1).sum(s(1), false));
+        op("view/max of a permuted view").in(DISTINCT, 2, 3, 4).def(x -> x[0].permute(1, 2, 0).max(s(0, 2), true));
+        op("view/softmax of a slice").in(4, 6).def(x -> x[0].slice(1, 1, 5).softmax(0));
+        op("view/matmul of transposed operands").in(4, 3).in(5, 4).def(x -> x[0].transpose(0, 1).matmul(x[1].transpose(0, 1)));
+        op("view/conv2d of a permuted input and weight").in(1, 5, 6, 2).in(3, 3, 2, 2).in(3)
+                .def(x -> Conv2d.apply(x[0].permute(0, 3, 1, 2), x[1].permute(0, 3, 1, 2), x[2], 1, 1, 1));
+        op("view/conv_transpose2d of a sliced input").in(1, 3, 4, 4).in(2, 2, 3, 3)
+                .def(x -> ConvTranspose2d.apply(x[0].slice(1, 1, 3), x[1], null, 2, 1, 1, 1));
+        op("view/instance_norm of a transposed input").in(1, 2, 5, 4).def(x -> InstanceNorm2d.apply(x[0].transpose(2, 3), 1e-5));
+        op("view/max_pool2d of a slice").in(DISTINCT, 1, 2, 6, 7).def(x -> Pool2d.max(x[0].slice(3, 1, 7), 2, 2, 0));
+        op("view/avg_pool2d of a transposed input").in(1, 2, 4, 6).def(x -> Pool2d.avg(x[0].transpose(2, 3), 3, 1, 1));
+        op("view/bilinear of a slice").in(1, 3, 3, 4).def(x -> Upsample.bilinear(x[0].slice(1, 0, 2), 5, 7));
+        op("view/gather from a transposed view").in(5, 3).def(x -> Index.gather(x[0].transpose(0, 1), 1,
+                Tensor.ofInts(new int[]{0, 4, 2, 2, 1, 3}, 3, 2)));
+        op("view/index_select of a sliced table").in(5, 4).def(x -> Index.indexSelect(x[0].slice(1, 1, 4),
+                Tensor.ofInts(new int[]{3, 3, 0}, 3)));
+        op("view/where of expanded branches").in(1, 4).in(3, 1).def(x -> Tensor.where(
+                like(x[0], s(3, 4), 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0), x[0].expand(3, 4), x[1].expand(3, 4)));
+    }
+
     private static void composites() {
         op("used twice/x*x").in(3, 4).def(x -> x[0].mul(x[0]));
         op("used twice/x+x").in(3, 4).def(x -> x[0].add(x[0]));
         op("diamond").in(3, 4).def(x -> {
             Tensor a = x[0].mul(2);
             return a.exp().add(a.mul(a)).sub(a.sigmoid());
+        });
+        // conv -> instance norm -> relu -> max pool -> bilinear up -> transposed conv, as in the 3DSR nets
+        // (no bias before the instance norm: it would cancel, leaving a gradient of exactly zero)
+        op("mini network").in(1, 2, 6, 6).in(4, 2, 3, 3).in(4, 2, 4, 4).in(2).def(x -> {
+            Tensor h = Conv2d.apply(x[0], x[1], null, 1, 1, 1);
+            h = InstanceNorm2d.apply(h, 1e-5).relu();
+            h = Upsample.bilinear(Pool2d.max(h, 2, 2, 0), 5, 5);
+            return ConvTranspose2d.apply(h, x[2], x[3], 2, 1, 0, 1).logSoftmax(1);
+        });
+        // a VQ codebook/commitment loss: the nearest-codeword indices are piecewise constant, so
+        // finite differences see the index_select and pow paths into z and the codebook
+        op("vq loss through index_select").in(6, 3).in(4, 3).def(x -> {
+            Tensor idx = dsr3d.tensor.ops.VqNearest.apply(x[0].detach(), x[1].detach());
+            Tensor q = Index.indexSelect(x[1], idx);
+            return q.sub(x[0]).pow(2).sum(1, false);
         });
         op("mse of softmax vs target").in(4, 5).def(x -> x[0].softmax(1).sub(x[0].mul(0.1)).pow(2).mean(1, false));
     }
