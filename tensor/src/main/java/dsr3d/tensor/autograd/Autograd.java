@@ -22,7 +22,7 @@ public final class Autograd {
         boolean any = false;
         for (Tensor t : inputs) if (t != null && t.requiresGrad()) { any = true; break; }
         if (!any) return out;
-        out.attach(new Node(op, inputs, rule));
+        out.attach(new Node(op, inputs.clone(), rule));   // a copy: callers may reuse a varargs array
         return out;
     }
 

@@ -137,8 +137,9 @@ public final class Movement {
         return Autograd.record("pad", out, g -> new Tensor[]{g.contiguous().detach().view(start, shape, os).contiguous()}, x);
     }
 
-    public static Tensor concat(int dim, Tensor... parts) {
-        if (parts.length == 0) throw new IllegalArgumentException("concat of no tensors");
+    public static Tensor concat(int dim, Tensor... partsIn) {
+        if (partsIn.length == 0) throw new IllegalArgumentException("concat of no tensors");
+        Tensor[] parts = partsIn.clone();   // the backward rule keeps it; the caller may reuse the array
         int d = Shape.dim(dim, parts[0].dim());
         int[] outShape = parts[0].shape();
         outShape[d] = 0;
