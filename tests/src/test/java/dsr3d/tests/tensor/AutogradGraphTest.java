@@ -87,6 +87,18 @@ class AutogradGraphTest {
     }
 
     @Test
+    void reusingTheArrayPassedToConcatDoesNotRewireTheGraph() {
+        Tensor a = leaf(1, 2), b = leaf(3), other = leaf(7, 8);
+        Tensor[] parts = {a, b};
+        Tensor c = Tensor.concat(0, parts);
+        parts[0] = other;                          // e.g. a buffer reused in a loop
+        c.mul(Tensor.of(new double[]{1, 2, 3}, 3)).sum().backward();
+        assertGrad("a", a, 1, 2);
+        assertGrad("b", b, 3);
+        assertNull(other.grad(), "the graph must keep the tensors that were concatenated");
+    }
+
+    @Test
     void noGradScopeRecordsNothing() {
         Tensor x = leaf(1, 2);
         Tensor y;
