@@ -14,6 +14,9 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * Shared generators for the property tests. Tensor-heavy properties draw one seed and build a
  * small random scenario from it (shapes, geometry, data) as a record whose toString shows the
  * shapes, so a falsified property prints something readable.
+ *
+ * <p>QuickTheories draws a new seed on every run and prints "Seed was N" when a property fails;
+ * {@code mvn -pl tests -am test -Dtest=SomeProps -DQT_SEED=N} replays that run.
  */
 final class Scenarios {
     private Scenarios() {}
