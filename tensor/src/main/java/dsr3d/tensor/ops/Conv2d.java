@@ -44,7 +44,15 @@ public final class Conv2d {
             throw new IllegalArgumentException("conv2d: input has " + cin + " channels but weight " + Shape.str(weight.shape())
                     + " with groups=" + groups + " expects " + weight.size(1) * groups);
         checkBias(bias, cout, "conv2d");
+        checkDtypes(x, weight, bias, "conv2d");
         return new ConvGeom(x.size(0), cin, x.size(2), x.size(3), cout, weight.size(2), weight.size(3), sh, sw, ph, pw, groups);
+    }
+
+    /** Mixed dtypes would run silently at the higher precision and give gradients of the wrong dtype. */
+    static void checkDtypes(Tensor x, Tensor weight, Tensor bias, String op) {
+        if (!x.dtype().isFloating() || weight.dtype() != x.dtype() || (bias != null && bias.dtype() != x.dtype()))
+            throw new IllegalArgumentException(op + ": input, weight and bias must share one floating dtype, got " + x.dtype()
+                    + ", " + weight.dtype() + (bias == null ? "" : ", " + bias.dtype()));
     }
 
     static void checkBias(Tensor bias, int channels, String op) {

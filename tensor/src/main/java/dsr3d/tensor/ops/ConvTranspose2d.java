@@ -35,6 +35,7 @@ public final class ConvTranspose2d {
             throw new IllegalArgumentException("conv_transpose2d: input " + Shape.str(x.shape()) + " with kernel " + kh + "x" + kw + ", stride " + stride
                     + ", padding " + padding + " gives an empty output " + hout + "x" + wout);
         Conv2d.checkBias(bias, cout, "conv_transpose2d");
+        Conv2d.checkDtypes(x, weight, bias, "conv_transpose2d");
         ConvGeom g = new ConvGeom(x.size(0), cout, hout, wout, cin, kh, kw, stride, stride, padding, padding, groups);
         Tensor xd = x.detach().contiguous(), wd = weight.detach().contiguous();
         Tensor y = Tensor.zeros(x.backend(), x.dtype(), g.n(), cout, hout, wout);
