@@ -2,6 +2,7 @@ package dsr3d.tests.tensor;
 
 import dsr3d.tensor.DType;
 import dsr3d.tensor.Tensor;
+import dsr3d.tensor.ops.Conv2d;
 import dsr3d.tensor.ops.ConvTranspose2d;
 import dsr3d.tensor.ops.Pool2d;
 import dsr3d.tests.support.TensorAsserts;
@@ -76,6 +77,16 @@ class EdgeCaseTest {
         assertTrue(pad.getMessage().contains("avg_pool2d") && pad.getMessage().contains("padding 2"), pad.getMessage());
         IllegalArgumentException stride = assertThrows(IllegalArgumentException.class, () -> Pool2d.avg(x, 2, 0, 0));
         assertTrue(stride.getMessage().contains("stride 0"), stride.getMessage());
+    }
+
+    @Test
+    void convolutionsRejectMixedDtypes() {
+        Tensor x = Tensor.zeros(DType.F32, 1, 2, 4, 4), w64 = Tensor.zeros(DType.F64, 3, 2, 3, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Conv2d.apply(x, w64, null, 1, 1, 1));
+        assertTrue(e.getMessage().contains("conv2d") && e.getMessage().contains("F32") && e.getMessage().contains("F64"), e.getMessage());
+        Tensor w32 = Tensor.zeros(DType.F32, 2, 3, 3, 3), b64 = Tensor.zeros(DType.F64, 3);
+        IllegalArgumentException t = assertThrows(IllegalArgumentException.class, () -> ConvTranspose2d.apply(x, w32, b64, 1, 1, 0, 1));
+        assertTrue(t.getMessage().contains("conv_transpose2d") && t.getMessage().contains("F64"), t.getMessage());
     }
 
     @Test
