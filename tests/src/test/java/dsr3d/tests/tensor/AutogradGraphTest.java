@@ -144,8 +144,10 @@ class AutogradGraphTest {
     @Test
     void secondBackwardThroughAReleasedGraphFailsClearly() {
         Tensor x = leaf(1, 2);
-        Tensor loss = x.exp().sum();
+        Tensor h = x.exp();
+        Tensor loss = h.sum();
         loss.backward();
+        assertTrue(loss.node().released() && h.node().released(), "backward must release the saved tensors of every node");
         IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
         assertTrue(e.getMessage().contains("released"), e.getMessage());
         assertTrue(e.getMessage().contains("recompute the forward"), e.getMessage());
