@@ -4,10 +4,10 @@ package dsr3d.tensor.backend;
 public record PoolGeom(int nc, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW) {
     public PoolGeom {
         if (kh < 1 || kw < 1 || strideH < 1 || strideW < 1 || padH < 0 || padW < 0)
-            throw new IllegalArgumentException("invalid pooling window " + this);
+            throw new IllegalArgumentException("invalid pooling window: kernel " + kh + "x" + kw + ", stride " + strideH + "," + strideW + ", padding " + padH + "," + padW);
         if (padH * 2 > kh || padW * 2 > kw)
-            throw new IllegalArgumentException("padding must be at most half the kernel size (PyTorch rule), got " + this);
-        if (h + 2 * padH < kh || w + 2 * padW < kw) throw new IllegalArgumentException("pooling window does not fit: " + this);
+            throw new IllegalArgumentException("padding " + padH + "," + padW + " must be at most half the kernel size " + kh + "x" + kw + " (PyTorch rule)");
+        if (h + 2 * padH < kh || w + 2 * padW < kw) throw new IllegalArgumentException("pooling window " + kh + "x" + kw + " with padding " + padH + "," + padW + " does not fit input " + h + "x" + w);
     }
 
     public int hout() { return (h + 2 * padH - kh) / strideH + 1; }
