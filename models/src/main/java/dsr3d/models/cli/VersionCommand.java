@@ -1,0 +1,45 @@
+package dsr3d.models.cli;
+
+import dsr3d.tensor.backend.Backends;
+import dsr3d.tensor.cpu.CpuBackend;
+import dsr3d.tensor.cpu.simd.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ./3dsr version}: what is running where (project, JVM, SIMD width, cores, backend). */
+@Command(name = "version", mixinStandardHelpOptions = true,
+        description = "Print the project version, Java version, SIMD vector width, processors and backend.")
+final class VersionCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("version", BuildInfo.projectVersion());
+        facts.put("java", Runtime.version().toString());
+        facts.put("javaVendor", System.getProperty("java.vendor"));
+        int bits = BuildInfo.vectorBits();
+        facts.put("vectorBits", bits);
+        facts.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        facts.put("threads", Parallel.threads());
+        facts.put("simd", CpuBackend.FAST);
+        facts.put("backend", Backends.current().name());
+        if (json) {
+            System.out.println(Json.object(facts));
+        } else {
+            System.out.println("3dsr-java " + facts.get("version"));
+            System.out.println("java        " + facts.get("java") + " (" + facts.get("javaVendor") + ")");
+            System.out.println("vector bits " + (bits < 0 ? "unavailable (start the JVM with --add-modules jdk.incubator.vector)" : bits));
+            System.out.println("processors  " + facts.get("availableProcessors") + " available, " + facts.get("threads") + " kernel threads");
+            System.out.println("fast simd   " + facts.get("simd") + (CpuBackend.FAST ? "" : " (-Ddsr3d.simd=false)"));
+            System.out.println("backend     " + facts.get("backend"));
+        }
+        return 0;
+    }
+}
