@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time the fast CPU kernels (SGEMM, 3DSR convolutions, VQ search) and print GFLOP/s.",
                 "Without a subcommand runs gemm, conv and vq. A progress bar with ETA goes to stderr.",
-                "For published figures use the JMH benchmarks: java -jar bench/target/benchmarks.jar"},
+                "For published figures use the JMH benchmarks (see README)."},
         subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Vq.class})
 public final class BenchCommand implements Callable<Integer> {
 

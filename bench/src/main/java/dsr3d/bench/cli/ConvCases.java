@@ -13,33 +13,33 @@ import java.util.Locale;
  * forward = G.backwardInput, backward-input = G.forward, backward-weight = G.backwardWeight
  * with the roles of x and dy swapped.
  */
-final class ConvCases {
+public final class ConvCases {
     private ConvCases() {}
 
-    enum Pass {
+    public enum Pass {
         FORWARD, BACKWARD_INPUT, BACKWARD_WEIGHT;
 
-        String label() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+        public String label() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
 
-        static Pass parse(String s) {
+        public static Pass parse(String s) {
             for (Pass p : values()) if (p.label().equals(s.trim()) || p.name().equalsIgnoreCase(s.trim())) return p;
             throw new IllegalArgumentException("--passes: unknown pass '" + s + "'; expected forward, backward-input, backward-weight");
         }
     }
 
     /** The quick set: the four biggest shapes plus one each of grouped, stride-2, transposed and 1x1. */
-    static final List<String> QUICK_IDS = List.of("c1", "c2", "c3", "c4", "c7", "c12", "c13", "c37");
+    public static final List<String> QUICK_IDS = List.of("c1", "c2", "c3", "c4", "c7", "c12", "c13", "c37");
     /** Quick mode divides spatial sizes until one pass costs at most this many MACs (~3 GMAC). */
-    static final long QUICK_MAX_MACS = 3_000_000_000L;
+    public static final long QUICK_MAX_MACS = 3_000_000_000L;
 
-    static List<BenchCase> of(List<ConvShape> shapes, List<Pass> passes) {
+    public static List<BenchCase> of(List<ConvShape> shapes, List<Pass> passes) {
         List<BenchCase> out = new ArrayList<>();
         for (ConvShape s : shapes)
             for (Pass p : passes) out.add(of(s, p));
         return out;
     }
 
-    static BenchCase of(ConvShape s, Pass pass) {
+    public static BenchCase of(ConvShape s, Pass pass) {
         ConvGeom g = s.kernelGeom();
         return new BenchCase("conv", s.label(), pass.label(), 2.0 * s.macs(), () -> {
             // G's operands: x [1, g.cin, h, w], w [g.cout, g.cin/groups, k, k], y [1, g.cout, hout, wout]

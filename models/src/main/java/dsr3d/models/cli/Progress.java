@@ -26,6 +26,7 @@ public final class Progress {
     private final long startNanos = System.nanoTime();
     private double doneUnits;
     private long lastDrawNanos;
+    private double lastDrawnUnits = -1;
     private boolean finished;
 
     /** A bar on System.err, redrawn in place when a terminal is attached. */
@@ -62,8 +63,12 @@ public final class Progress {
         if (finished) return;
         finished = true;
         doneUnits = total;
-        draw("done");
-        if (interactive) out.println();
+        if (interactive) {
+            draw("done");
+            out.println();
+        } else if (lastDrawnUnits < total) {
+            draw("done");
+        }
         out.flush();
     }
 
@@ -76,6 +81,7 @@ public final class Progress {
     }
 
     private void draw(String note) {
+        lastDrawnUnits = doneUnits;
         double f = fraction();
         int filled = (int) Math.round(f * BAR_WIDTH);
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
