@@ -39,7 +39,7 @@ CP="bench/target/classes:$(cat bench/target/peers.classpath)"
 echo "== ours vs libtorch (one JVM per thread count)"
 for t in $THREADS; do
   THP_MEM_ALLOC_ENABLE=1 java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-    -Dai.djl.pytorch.num_threads="$t" -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
+    -Dai.djl.pytorch.num_threads="$t" -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true -Dslf4j.internal.verbosity=ERROR \
     -cp "$CP" dsr3d.bench.peers.TorchPeers --sizes "$SIZES" "$@"
 done
 echo "(figures from one run; on a shared machine they are noisy: rerun before quoting them)"

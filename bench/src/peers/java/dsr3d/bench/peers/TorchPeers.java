@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.convolutional.Conv2dTranspose;
 import dsr3d.bench.cli.BenchCase;
 import dsr3d.bench.cli.CaseTimer;
 import dsr3d.bench.cli.ConvCases;
@@ -28,6 +27,7 @@ import java.util.Locale;
  * count, given as {@code -Dai.djl.pytorch.num_threads=N} (with num_interop_threads=1); our pool
  * is set to the same N. Arguments: {@code [--full] [--sizes 256,512,...]}. Default conv shapes:
  * the {@code ./3dsr bench conv --quick} set, scaled the same way; {@code --full}: all 54 at full size.
+ * Transposed rows show ours only: DJL's PyTorch engine does not expose conv_transpose2d.
  */
 public final class TorchPeers {
     private TorchPeers() {}
@@ -58,7 +58,7 @@ public final class TorchPeers {
             Engine engine = Engine.getEngine("PyTorch");
             System.out.printf(Locale.ROOT, "%nthreads=%d: ours (dsr3d, Java %d) vs libtorch %s via DJL %s; median per call%n",
                     threads, Runtime.version().feature(), engine.getVersion(), Engine.getDjlVersion());
-            String fmt = "%-5s %-10s %-26s %10s %10s %8s%n";
+            String fmt = "%-5s %-7s %-30s %10s %10s %8s%n";
             System.out.printf(Locale.ROOT, fmt, "kind", "shape", "", "ours GF/s", "torch GF/s", "ours/pt");
             for (int n : sizes) {
                 BenchCase ours = GemmCases.of(n);
@@ -71,26 +71,22 @@ public final class TorchPeers {
             for (ConvShape s : shapes) {
                 BenchCase ours = ConvCases.of(s, ConvCases.Pass.FORWARD);
                 double oursG = gflops(ours.flops(), timer.time(ours.prepare().get()));
-                double theirsG = gflops(ours.flops(), timer.time(torchConvForward(m, s)));
+                // DJL's PyTorch engine has no conv_transpose2d (PtNDArrayEx.deconvolution throws)
+                double theirsG = s.transposed() ? Double.NaN : gflops(ours.flops(), timer.time(torchConvForward(m, s)));
                 print(fmt, "conv", s.label(), s.describe(), oursG, theirsG);
             }
         }
     }
 
-    /** torch conv2d / conv_transpose2d forward of one 3DSR row, batch 1, NCHW float32. */
+    /** torch conv2d forward of one (non-transposed) 3DSR row, batch 1, NCHW float32. */
     private static Runnable torchConvForward(NDManager m, ConvShape s) {
         int k = s.k();
         NDArray x = m.randomUniform(-1, 1, new Shape(1, s.cin(), s.hin(), s.win()));
-        // conv weight [cout, cin/groups, k, k]; convT weight [cin, cout/groups, k, k] (PyTorch layouts)
-        NDArray w = s.transposed() ? m.randomUniform(-1, 1, new Shape(s.cin(), s.cout() / s.groups(), k, k))
-                : m.randomUniform(-1, 1, new Shape(s.cout(), s.cin() / s.groups(), k, k));
+        // weight [cout, cin/groups, k, k] (PyTorch layout)
+        NDArray w = m.randomUniform(-1, 1, new Shape(s.cout(), s.cin() / s.groups(), k, k));
         // ours skips the bias when the row has none; a zero bias costs torch one pass over y (noise level)
         NDArray bias = s.bias() ? m.randomUniform(-1, 1, new Shape(s.cout())) : m.zeros(new Shape(s.cout()));
         Shape stride = new Shape(s.stride(), s.stride()), pad = new Shape(s.pad(), s.pad()), one = new Shape(1, 1);
-        if (s.transposed()) {
-            Shape outPad = new Shape(0, 0);
-            return () -> close(Conv2dTranspose.conv2dTranspose(x, w, bias, stride, pad, outPad, one, s.groups()));
-        }
         return () -> close(Conv2d.conv2d(x, w, bias, stride, pad, one, s.groups()));
     }
 
@@ -100,7 +96,8 @@ public final class TorchPeers {
 
     private static void print(String fmt, String kind, String shape, String what, double ours, double theirs) {
         System.out.printf(Locale.ROOT, fmt, kind, shape, what, String.format(Locale.ROOT, "%.1f", ours),
-                String.format(Locale.ROOT, "%.1f", theirs), String.format(Locale.ROOT, "%.2f", ours / theirs));
+                Double.isNaN(theirs) ? "n/a" : String.format(Locale.ROOT, "%.1f", theirs),
+                Double.isNaN(theirs) ? "" : String.format(Locale.ROOT, "%.2f", ours / theirs));
     }
 
     private static void usage(String problem) {
