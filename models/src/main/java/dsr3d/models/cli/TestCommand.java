@@ -1,6 +1,8 @@
 package dsr3d.models.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 import java.util.List;
@@ -19,10 +21,13 @@ final class TestCommand implements Callable<Integer> {
     @Unmatched // everything after "test" belongs to Maven
     List<String> mavenArgs;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        System.err.println("3dsr test: must be run through the launcher: ./3dsr test "
-                + (mavenArgs == null ? "" : String.join(" ", mavenArgs)));
+        spec.commandLine().getErr().println("3dsr test: must be run through the launcher: ./3dsr test"
+                + (mavenArgs == null ? "" : " " + String.join(" ", mavenArgs)));
         return 2;
     }
 }

@@ -4,7 +4,11 @@ import dsr3d.tensor.backend.Backends;
 import dsr3d.tensor.cpu.CpuBackend;
 import dsr3d.tensor.cpu.simd.Parallel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +22,9 @@ final class VersionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         Map<String, Object> facts = new LinkedHashMap<>();
@@ -30,16 +37,18 @@ final class VersionCommand implements Callable<Integer> {
         facts.put("threads", Parallel.threads());
         facts.put("simd", CpuBackend.FAST);
         facts.put("backend", Backends.current().name());
+        PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            System.out.println(Json.object(facts));
+            out.println(Json.object(facts));
         } else {
-            System.out.println("3dsr-java " + facts.get("version"));
-            System.out.println("java        " + facts.get("java") + " (" + facts.get("javaVendor") + ")");
-            System.out.println("vector bits " + (bits < 0 ? "unavailable (start the JVM with --add-modules jdk.incubator.vector)" : bits));
-            System.out.println("processors  " + facts.get("availableProcessors") + " available, " + facts.get("threads") + " kernel threads");
-            System.out.println("fast simd   " + facts.get("simd") + (CpuBackend.FAST ? "" : " (-Ddsr3d.simd=false)"));
-            System.out.println("backend     " + facts.get("backend"));
+            out.println("3dsr-java " + facts.get("version"));
+            out.println("java        " + facts.get("java") + " (" + facts.get("javaVendor") + ")");
+            out.println("vector bits " + (bits < 0 ? "unavailable (start the JVM with --add-modules jdk.incubator.vector)" : bits));
+            out.println("processors  " + facts.get("availableProcessors") + " available, " + facts.get("threads") + " kernel threads");
+            out.println("fast simd   " + facts.get("simd") + (CpuBackend.FAST ? "" : " (-Ddsr3d.simd=false)"));
+            out.println("backend     " + facts.get("backend"));
         }
+        out.flush();
         return 0;
     }
 }
