@@ -1,0 +1,116 @@
+package dsr3d.bench.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./3dsr bench [gemm|conv|vq] [--threads N,..] [--quick] [--json FILE]}: a quick look at
+ * the speed of the fast CPU kernels on 3DSR's shapes, without JMH. No subcommand = all three.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Time the fast CPU kernels (SGEMM, 3DSR convolutions, VQ search) and print GFLOP/s.",
+                "Without a subcommand runs gemm, conv and vq. A progress bar with ETA goes to stderr.",
+                "For published figures use the JMH benchmarks (see README)."},
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Vq.class})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    BenchOptions options;
+
+    @Override
+    public Integer call() {
+        List<BenchCase> cases = new ArrayList<>(Gemm.cases(null, options.quick));
+        cases.addAll(Conv.cases(null, null, options.quick));
+        cases.addAll(Vq.cases(options.quick, null, null, null));
+        BenchRunner.run(cases, options, System.out);
+        return 0;
+    }
+
+    @Command(name = "gemm", mixinStandardHelpOptions = true,
+            description = "Square SGEMM C = A*B (row-major) for n in 256..2048 (quick: 256..1024).")
+    static final class Gemm implements Callable<Integer> {
+        @ParentCommand BenchCommand parent;
+        @Mixin BenchOptions options;
+
+        @Option(names = "--sizes", split = ",", paramLabel = "N", description = "Matrix sizes n to measure.")
+        List<Integer> sizes;
+
+        static List<BenchCase> cases(List<Integer> sizes, boolean quick) {
+            List<Integer> ns = sizes != null ? sizes : quick ? GemmCases.QUICK_SIZES : GemmCases.FULL_SIZES;
+            return ns.stream().map(GemmCases::of).toList();
+        }
+
+        @Override
+        public Integer call() {
+            BenchOptions o = options.orParent(parent.options);
+            BenchRunner.run(cases(sizes, o.quick), o, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "conv", mixinStandardHelpOptions = true,
+            description = {"Convolutions of one 3DSR inference: forward, input and weight gradient.",
+                    "Shapes from 3dsr-conv-shapes.csv, batch 1. Default: all 54 shapes at full size.",
+                    "--quick: c1-c4, c7, c12, c13, c37 with height and width divided until <= 3 GMAC."})
+    static final class Conv implements Callable<Integer> {
+        @ParentCommand BenchCommand parent;
+        @Mixin BenchOptions options;
+
+        @Option(names = "--shapes", split = ",", paramLabel = "ID", description = "Shape ids, e.g. c1,c13 (see the CSV).")
+        List<String> shapes;
+
+        @Option(names = "--passes", split = ",", paramLabel = "PASS",
+                description = "Any of forward, backward-input, backward-weight (default: all three).")
+        List<String> passes;
+
+        static List<BenchCase> cases(List<String> ids, List<String> passNames, boolean quick) {
+            List<ConvShape> chosen = ids != null ? ConvShape.byIds(ids) : quick ? ConvShape.byIds(ConvCases.QUICK_IDS) : ConvShape.all();
+            if (quick) chosen = chosen.stream().map(s -> s.scaledTo(ConvCases.QUICK_MAX_MACS)).toList();
+            List<ConvCases.Pass> ps = passNames == null ? List.of(ConvCases.Pass.values())
+                    : passNames.stream().map(ConvCases.Pass::parse).toList();
+            return ConvCases.of(chosen, ps);
+        }
+
+        @Override
+        public Integer call() {
+            BenchOptions o = options.orParent(parent.options);
+            BenchRunner.run(cases(shapes, passes, o.quick), o, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "vq", mixinStandardHelpOptions = true,
+            description = {"VQ nearest-codeword search at 3DSR's sizes.",
+                    "k=2048 codewords of d=256; n=2304 (top, 48x48) and n=9216 (bottom, 96x96); quick: top only."})
+    static final class Vq implements Callable<Integer> {
+        @ParentCommand BenchCommand parent;
+        @Mixin BenchOptions options;
+
+        @Option(names = "--n", description = "Custom shape: number of vectors (needs --k and --d too).") Integer n;
+        @Option(names = "--k", description = "Custom shape: number of codewords.") Integer k;
+        @Option(names = "--d", description = "Custom shape: vector length.") Integer d;
+
+        static List<BenchCase> cases(boolean quick, Integer n, Integer k, Integer d) {
+            if (n == null && k == null && d == null)
+                return (quick ? VqCases.QUICK : VqCases.FULL).stream().map(VqCases::of).toList();
+            if (n == null || k == null || d == null)
+                throw new IllegalArgumentException("--n, --k and --d go together (custom VQ shape); got n=" + n + " k=" + k + " d=" + d);
+            if (n < 1 || k < 1 || d < 1 || (long) n * d > Integer.MAX_VALUE || (long) k * d > Integer.MAX_VALUE)
+                throw new IllegalArgumentException("--n, --k, --d must be >= 1 with n*d and k*d < 2^31; got n=" + n + " k=" + k + " d=" + d);
+            return List.of(VqCases.of(new VqCases.VqShape("custom", n, k, d)));
+        }
+
+        @Override
+        public Integer call() {
+            BenchOptions o = options.orParent(parent.options);
+            BenchRunner.run(cases(o.quick, n, k, d), o, System.out);
+            return 0;
+        }
+    }
+}

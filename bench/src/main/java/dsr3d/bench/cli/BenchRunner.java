@@ -1,0 +1,137 @@
+package dsr3d.bench.cli;
+
+import dsr3d.models.cli.BuildInfo;
+import dsr3d.models.cli.Json;
+import dsr3d.models.cli.Progress;
+import dsr3d.tensor.cpu.simd.Parallel;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs benchmark cases for each thread count with a progress bar on stderr, then prints a table
+ * on stdout (shape, pass, threads, ms, GFLOP/s, % of the FMA peak) and optionally writes JSON.
+ */
+final class BenchRunner {
+    /**
+     * Single-precision FMA peak of one core in GFLOP/s, the 100% of the "% peak" column. Measured
+     * ~200-217 GFLOP/s per core on the development machine (AVX-512, 2 FMA units x 16 lanes x 2
+     * FLOPs x ~3.3 GHz); a machine with AVX2 only has about half of that.
+     */
+    static final double FMA_PEAK_GFLOPS_PER_CORE = 210;
+
+    record Row(BenchCase c, int threads, CaseTimer.Result r) {
+        double gflops() { return c.flops() / (r.medianMs() * 1e6); }
+        double peakPercent() { return 100 * gflops() / (FMA_PEAK_GFLOPS_PER_CORE * threads); }
+    }
+
+    private BenchRunner() {}
+
+    static List<Row> run(List<BenchCase> cases, BenchOptions o, PrintStream out) {
+        o.checkJsonTarget();
+        List<Integer> threadCounts = o.threadCounts();
+        CaseTimer timer = o.timer();
+        int before = Parallel.threads();
+        double total = 0;
+        for (int t : threadCounts) for (BenchCase c : cases) total += c.flops() / t;
+        Progress progress = new Progress("bench", total);
+        List<Row> rows = new ArrayList<>();
+        try {
+            for (int t : threadCounts) {
+                Parallel.setThreads(t);
+                for (BenchCase c : cases) {
+                    String note = c.kind() + " " + c.shape() + " " + c.pass() + " t=" + t;
+                    progress.show(note);
+                    Runnable call = c.prepare().get();
+                    rows.add(new Row(c, t, timer.time(call)));
+                    progress.advance(c.flops() / t, note);
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+            progress.done();
+        }
+        printTable(rows, o, out);
+        if (o.json != null) writeJson(rows, o);
+        return rows;
+    }
+
+    static void printTable(List<Row> rows, BenchOptions o, PrintStream out) {
+        int vb = BuildInfo.vectorBits();
+        out.printf(Locale.ROOT, "%n3dsr bench%s: Java %s, %s-bit vectors, %d processors; peak = %.0f GFLOP/s FMA per thread%n",
+                o.quick ? " --quick" : "", Runtime.version().feature(), vb < 0 ? "no" : String.valueOf(vb),
+                Runtime.getRuntime().availableProcessors(), FMA_PEAK_GFLOPS_PER_CORE);
+        out.println("(median wall time per call; a quick look, not JMH: use bench/target/benchmarks.jar for published figures)");
+        int w = Math.max(12, rows.stream().mapToInt(r -> r.c().shape().length()).max().orElse(0));
+        String fmt = "%-5s %-" + w + "s %-15s %7s %11s %9s %7s %4s%n";
+        out.printf(Locale.ROOT, fmt, "kind", "shape", "pass", "threads", "ms", "GFLOP/s", "% peak", "reps");
+        String prevKind = null;
+        for (Row r : rows) {
+            if (prevKind != null && !prevKind.equals(r.c().kind())) out.println();
+            prevKind = r.c().kind();
+            out.printf(Locale.ROOT, fmt, r.c().kind(), r.c().shape(), r.c().pass(), r.threads(),
+                    String.format(Locale.ROOT, "%.2f", r.r().medianMs()), String.format(Locale.ROOT, "%.1f", r.gflops()),
+                    String.format(Locale.ROOT, "%.1f", r.peakPercent()), r.r().reps());
+        }
+        if (rows.stream().anyMatch(r -> r.c().shape().matches("c\\d+/\\d+")))
+            out.println("cN/S: 3DSR conv shape cN with height and width divided by S (quick mode).");
+    }
+
+    static void writeJson(List<Row> rows, BenchOptions o) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("tool", "3dsr bench");
+        doc.put("version", BuildInfo.projectVersion());
+        doc.put("time", Instant.now().toString());
+        doc.put("java", Runtime.version().toString());
+        doc.put("vectorBits", BuildInfo.vectorBits());
+        doc.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        doc.put("quick", o.quick);
+        doc.put("fmaPeakGflopsPerThread", FMA_PEAK_GFLOPS_PER_CORE);
+        List<Object> results = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", r.c().kind());
+            m.put("shape", r.c().shape());
+            m.put("pass", r.c().pass());
+            m.put("threads", r.threads());
+            m.put("flops", r.c().flops());
+            m.put("medianMs", r.r().medianMs());
+            m.put("minMs", r.r().minMs());
+            m.put("reps", r.r().reps());
+            m.put("gflops", r.gflops());
+            m.put("peakPercent", r.peakPercent());
+            results.add(m);
+        }
+        doc.put("results", results);
+        writeAtomically(o.json, Json.object(doc) + "\n");
+        System.err.println("wrote " + o.json);
+    }
+
+    /** Writes to a temporary file beside the target, then renames it: readers never see half a file. */
+    static void writeAtomically(Path target, String text) {
+        Path abs = target.toAbsolutePath();
+        try {
+            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("--json: cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dsr3d.models.cli;
+
+import dsr3d.tensor.backend.Backends;
+import dsr3d.tensor.cpu.CpuBackend;
+import dsr3d.tensor.cpu.simd.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ./3dsr version}: what is running where (project, JVM, SIMD width, cores, backend). */
+@Command(name = "version", mixinStandardHelpOptions = true,
+        description = "Print the project version, Java version, SIMD vector width, processors and backend.")
+final class VersionCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("version", BuildInfo.projectVersion());
+        facts.put("java", Runtime.version().toString());
+        facts.put("javaVendor", System.getProperty("java.vendor"));
+        int bits = BuildInfo.vectorBits();
+        facts.put("vectorBits", bits);
+        facts.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        facts.put("threads", Parallel.threads());
+        facts.put("simd", CpuBackend.FAST);
+        facts.put("backend", Backends.current().name());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.object(facts));
+        } else {
+            out.println("3dsr-java " + facts.get("version"));
+            out.println("java        " + facts.get("java") + " (" + facts.get("javaVendor") + ")");
+            out.println("vector bits " + (bits < 0 ? "unavailable (start the JVM with --add-modules jdk.incubator.vector)" : bits));
+            out.println("processors  " + facts.get("availableProcessors") + " available, " + facts.get("threads") + " kernel threads");
+            out.println("fast simd   " + facts.get("simd") + (CpuBackend.FAST ? "" : " (-Ddsr3d.simd=false)"));
+            out.println("backend     " + facts.get("backend"));
+        }
+        out.flush();
+        return 0;
+    }
+}
