@@ -60,6 +60,24 @@ class VectorQuantizerEMATest {
         assertNonTrivial("cluster sizes", vq.emaClusterSize());
     }
 
+    /** The working dtype: the same three steps in F32 pick the same codes and stay within float
+     *  rounding of the F64 reference. */
+    @Test void f32FollowsTheReferenceWithinFloatRounding() {
+        Fixture f = NnFixtures.load("vq_ema");
+        VectorQuantizerEMA vq = new VectorQuantizerEMA(8, 4, new Random(0));
+        Tensors.copyInto(f.tensor("init._embedding.weight", DType.F32), vq.codebook());
+        Tensors.copyInto(f.tensor("init._ema_w", DType.F32), vq.emaW());
+        for (int step = 0; step < 3; step++) {
+            String s = "step" + step + ".";
+            VqOutput out = vq.forward(f.tensor(s + "z", DType.F32));
+            assertArrayEquals(f.array(s + "indices").values(), out.indices().toDoubleArray(), 0, s + "indices");
+            assertAllClose(s + "quantized", f.tensor(s + "quantized", DType.F64), out.quantized().to(DType.F64), 1e-5, 1e-5);
+            assertEquals(f.array(s + "loss").values()[0], out.loss().item(), 1e-5, s + "loss");
+            for (var e : vq.stateDict().entrySet())
+                assertAllClose(s + "state " + e.getKey(), f.tensor(s + "state." + e.getKey(), DType.F64), e.getValue().to(DType.F64), 1e-4, 1e-5);
+        }
+    }
+
     @Test void stateNamesShapesAndParameterCount() {
         VectorQuantizerEMA vq = new VectorQuantizerEMA(16, 3, new Random(1));
         assertEquals(List.of("_ema_w", "_ema_cluster_size", "_embedding.weight"), List.copyOf(vq.stateDict().keySet()));
