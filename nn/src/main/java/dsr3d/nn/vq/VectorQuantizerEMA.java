@@ -32,13 +32,13 @@ import java.util.Random;
 public final class VectorQuantizerEMA extends Module {
     public final int numEmbeddings, embeddingDim;
     public final double commitmentCost, decay, epsilon;
-    private final EmbeddingHolder embedding;
+    private final Embedding embedding;
     private long[] lastCounts = new long[0];
     private double lastPerplexity = Double.NaN;
 
-    /** Holds the codebook as "weight" so its state-dict name is "_embedding.weight", as nn.Embedding. */
-    public static final class EmbeddingHolder extends Module {
-        EmbeddingHolder(Tensor w) { registerParameter("weight", w); }
+    /** The codebook holder, named and printed like nn.Embedding so the state-dict key is "_embedding.weight". */
+    public static final class Embedding extends Module {
+        Embedding(Tensor w) { registerParameter("weight", w); }
 
         @Override protected String extraRepr() { return param("weight").size(0) + ", " + param("weight").size(1); }
     }
@@ -60,7 +60,7 @@ public final class VectorQuantizerEMA extends Module {
         this.decay = decay;
         this.epsilon = epsilon;
         // Official order: the embedding is created (and drawn) first, then the EMA sum, then the cluster sizes.
-        this.embedding = registerModule("_embedding", new EmbeddingHolder(Tensor.randn(rng, DType.F32, numEmbeddings, embeddingDim)));
+        this.embedding = registerModule("_embedding", new Embedding(Tensor.randn(rng, DType.F32, numEmbeddings, embeddingDim)));
         registerBuffer("_ema_cluster_size", Tensor.zeros(DType.F32, numEmbeddings));
         registerParameter("_ema_w", Tensor.randn(rng, DType.F32, numEmbeddings, embeddingDim));
     }

@@ -156,6 +156,8 @@ class ModuleTest {
                 + "  (2): ReLU()\n"
                 + ")", s.toString());
         String stack = new ResidualStack(4, 1, 2, 1, Residual.Skip.INPUT, new Random(11)).toString();
+        String vq = new VectorQuantizerEMA(16, 8, new Random(12)).toString();
+        assertTrue(vq.startsWith("VectorQuantizerEMA(\n  num_embeddings=16, embedding_dim=8") && vq.contains("(_embedding): Embedding(16, 8)"), vq);
         assertTrue(stack.contains("(_layers): ModuleList(\n    (0): Residual(\n      (_block): Sequential(\n        (0): ReLU()"), stack);
     }
 
