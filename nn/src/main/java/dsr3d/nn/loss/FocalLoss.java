@@ -1,0 +1,45 @@
+package dsr3d.nn.loss;
+
+import dsr3d.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * The focal loss of the DRAEM/DSR/3DSR code ("FocalLoss" with its default arguments: no
+ * non-linearity applied inside, alpha = 1 for every class, gamma = 2, smooth = 1e-5, mean).
+ * The input is already a probability map (the caller applies softmax), [N, C, H, W]; the target
+ * [N, 1, H, W] holds class indices (the binary anomaly mask). Per pixel:
+ * <pre>
+ *   t   = one_hot(target) clamped to [smooth / (C - 1), 1 - smooth]
+ *   p_t = sum_c t_c p_c + smooth
+ *   l   = -(1 - p_t)^gamma * log(p_t)
+ * </pre>
+ * and the loss is the mean over all pixels. Target values are matched exactly against 0..C-1
+ * (the official code truncates with long(); the masks are exact 0/1, where both agree).
+ */
+public final class FocalLoss {
+    public final double gamma, smooth;
+
+    public FocalLoss() { this(2.0, 1e-5); }
+
+    public FocalLoss(double gamma, double smooth) {
+        this.gamma = gamma;
+        this.smooth = smooth;
+    }
+
+    public Tensor apply(Tensor probs, Tensor target) {
+        if (probs.dim() != 4) throw new IllegalArgumentException("FocalLoss: probabilities must be [N, C, H, W], got " + Arrays.toString(probs.shape()));
+        int n = probs.size(0), c = probs.size(1), h = probs.size(2), w = probs.size(3);
+        if (c < 2) throw new IllegalArgumentException("FocalLoss: need at least 2 classes, got " + c);
+        if (!Arrays.equals(target.shape(), new int[]{n, 1, h, w}))
+            throw new IllegalArgumentException("FocalLoss: target must be [" + n + ", 1, " + h + ", " + w + "], got " + Arrays.toString(target.shape()));
+        double[] cls = new double[c];
+        for (int k = 0; k < c; k++) cls[k] = k;
+        Tensor classes = Tensor.of(cls, 1, c, 1, 1).to(probs.dtype());
+        Tensor oneHot = target.to(probs.dtype()).eq(classes);                        // [N, C, H, W], 0/1
+        Tensor t = oneHot.clamp(smooth / (c - 1), 1 - smooth);
+        Tensor pt = t.mul(probs).sum(1, false).add(smooth);                           // [N, H, W]
+        Tensor loss = pt.neg().add(1).pow(gamma).mul(pt.log()).neg();
+        return loss.mean();
+    }
+}
