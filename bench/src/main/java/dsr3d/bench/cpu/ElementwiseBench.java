@@ -7,11 +7,13 @@ import dsr3d.tensor.cpu.ElementwiseCpu;
 import dsr3d.tensor.cpu.NormCpu;
 import dsr3d.tensor.cpu.Pool2dCpu;
 import dsr3d.tensor.cpu.ReduceCpu;
+import dsr3d.tensor.cpu.UpsampleCpu;
 import dsr3d.tensor.cpu.simd.ElementwiseSimd;
 import dsr3d.tensor.cpu.simd.NormSimd;
 import dsr3d.tensor.cpu.simd.Parallel;
 import dsr3d.tensor.cpu.simd.Pool2dSimd;
 import dsr3d.tensor.cpu.simd.ReduceSimd;
+import dsr3d.tensor.cpu.simd.UpsampleSimd;
 import org.openjdk.jmh.annotations.*;
 
 import java.util.Random;
@@ -34,8 +36,8 @@ import java.util.concurrent.TimeUnit;
 public class ElementwiseBench {
     /** add: same-shape add; mulChannel: x * w[1,C,1,1]; relu; avgPool11: the 3DSR score filter
      *  (k 11, stride 1, pad 5) on 2 planes of 256 x 256; instanceNorm: 512 planes of 48*48;
-     *  softmax: 2304 rows of 512. */
-    @Param({"add", "mulChannel", "relu", "avgPool11", "instanceNorm", "softmax"})
+     *  softmax: 2304 rows of 512; sigmoid; bilinear48to96: 512 planes 48x48 -> 96x96 (4x the output). */
+    @Param({"add", "mulChannel", "relu", "sigmoid", "avgPool11", "instanceNorm", "softmax", "bilinear48to96"})
     public String op;
 
     @Param({"fast", "reference"})
@@ -48,8 +50,8 @@ public class ElementwiseBench {
     static final int N = 8 * 64 * 48 * 48;
     static final PoolGeom SCORE_FILTER = new PoolGeom(2, 256, 256, 11, 11, 1, 1, 5, 5);
 
-    float[] xf, yf, wf, of, mf, rf;
-    double[] xd, yd, wd, od, md, rd;
+    float[] xf, yf, wf, of, mf, rf, bigf;
+    double[] xd, yd, wd, od, md, rd, bigd;
     int[] contig = {64 * 48 * 48, 48 * 48, 48, 1}, channel = {0, 1, 0, 0};
 
     @Setup
@@ -59,7 +61,7 @@ public class ElementwiseBench {
         xf = new float[N]; yf = new float[N]; of = new float[N]; wf = new float[64];
         for (int i = 0; i < N; i++) { xf[i] = (float) rnd.nextGaussian(); yf[i] = (float) rnd.nextGaussian(); }
         for (int i = 0; i < 64; i++) wf[i] = (float) rnd.nextGaussian();
-        mf = new float[512]; rf = new float[512];
+        mf = new float[512]; rf = new float[512]; bigf = new float[4 * N]; bigd = new double[4 * N];
         xd = toD(xf); yd = toD(yf); wd = toD(wf); od = new double[N]; md = new double[512]; rd = new double[512];
     }
 
@@ -84,6 +86,14 @@ public class ElementwiseBench {
             case "relu" -> {
                 if (fast) ElementwiseSimd.unary(UnaryOp.RELU, 0, 0, xf, of, N);
                 else ElementwiseCpu.unary(UnaryOp.RELU, 0, 0, xd, od, N);
+            }
+            case "sigmoid" -> {
+                if (fast) ElementwiseSimd.unary(UnaryOp.SIGMOID, 0, 0, xf, of, N);
+                else ElementwiseCpu.unary(UnaryOp.SIGMOID, 0, 0, xd, od, N);
+            }
+            case "bilinear48to96" -> {
+                if (fast) UpsampleSimd.bilinear(512, 48, 48, 96, 96, xf, bigf);
+                else UpsampleCpu.bilinear(512, 48, 48, 96, 96, xd, bigd);
             }
             case "avgPool11" -> {
                 if (fast) Pool2dSimd.avgForward(SCORE_FILTER, xf, of);

@@ -1,5 +1,8 @@
 package dsr3d.tensor.cpu.simd;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.Arrays;
 
 /**
@@ -9,11 +12,16 @@ import java.util.Arrays;
  *
  * <p>Bilinear: the source columns (x0, x1) and weight fx of every output column are computed
  * once per call (in double, as the reference's coordinates) instead of once per pixel; each output
- * row then blends two input rows. Nearest: one output row is built per input row and the other
+ * row first blends its two input rows vertically (a vector loop over w), then interpolates that
+ * row horizontally (two taps per output pixel instead of four). The backward pass is the
+ * transpose: horizontal scatter into one row, then a vector scatter into the two input rows. Nearest: one output row is built per input row and the other
  * fh - 1 copies are System.arraycopy; the backward pass sums each fh x fw block directly (a
  * gather: no zero fill, no scatter).
  */
 public final class UpsampleSimd {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+
     private UpsampleSimd() {}
 
     /** Per-axis interpolation table: out index o reads i0[o] and i1[o] with weights 1 - f[o], f[o]. */
@@ -38,17 +46,19 @@ public final class UpsampleSimd {
         Axis ay = Axis.of(h, hout), ax = Axis.of(w, wout);
         int plane = h * w, outPlane = hout * wout;
         Pool2dSimd.forPlanes(nc, outPlane, (from, to) -> {
+            float[] blended = new float[w];   // the two source rows of one output row, blended vertically
             for (int c = from; c < to; c++)
                 for (int oy = 0; oy < hout; oy++) {
                     int r0 = c * plane + ay.i0[oy] * w, r1 = c * plane + ay.i1[oy] * w;
                     float fy = ay.f[oy], gy = 1 - fy;
+                    int ix = 0;
+                    for (int bound = F.loopBound(w); ix < bound; ix += L)
+                        FloatVector.fromArray(F, x, r0 + ix).mul(gy).add(FloatVector.fromArray(F, x, r1 + ix).mul(fy)).intoArray(blended, ix);
+                    for (; ix < w; ix++) blended[ix] = gy * x[r0 + ix] + fy * x[r1 + ix];
                     int yo = c * outPlane + oy * wout;
                     for (int ox = 0; ox < wout; ox++) {
-                        int x0 = ax.i0[ox], x1 = ax.i1[ox];
-                        float fx = ax.f[ox], gx = 1 - fx;
-                        float top = gx * x[r0 + x0] + fx * x[r0 + x1];
-                        float bottom = gx * x[r1 + x0] + fx * x[r1 + x1];
-                        y[yo + ox] = gy * top + fy * bottom;
+                        float fx = ax.f[ox];
+                        y[yo + ox] = (1 - fx) * blended[ax.i0[ox]] + fx * blended[ax.i1[ox]];
                     }
                 }
         });
@@ -74,7 +84,14 @@ public final class UpsampleSimd {
                     }
                     int r0 = c * plane + ay.i0[oy] * w, r1 = c * plane + ay.i1[oy] * w;
                     float fy = ay.f[oy], gy = 1 - fy;
-                    for (int ix = 0; ix < w; ix++) {
+                    FloatVector vgy = FloatVector.broadcast(F, gy), vfy = FloatVector.broadcast(F, fy);
+                    int ix = 0;
+                    for (int bound = F.loopBound(w); ix < bound; ix += L) {
+                        FloatVector g = FloatVector.fromArray(F, rowGrad, ix);
+                        g.fma(vgy, FloatVector.fromArray(F, dx, r0 + ix)).intoArray(dx, r0 + ix);
+                        g.fma(vfy, FloatVector.fromArray(F, dx, r1 + ix)).intoArray(dx, r1 + ix);   // r1 may equal r0: load after store
+                    }
+                    for (; ix < w; ix++) {
                         dx[r0 + ix] += gy * rowGrad[ix];
                         dx[r1 + ix] += fy * rowGrad[ix];
                     }

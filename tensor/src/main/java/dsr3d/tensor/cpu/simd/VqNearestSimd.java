@@ -79,9 +79,14 @@ public final class VqNearestSimd {
         });
     }
 
-    /** ||e_j||^2 for every codeword (once per call; float blocks folded in double). */
+    /** The calling thread's ||e||^2 buffer, reused across calls (grown when k grows). */
+    private static final ThreadLocal<float[]> NORMS = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** ||e_j||^2 for every codeword (once per call; float blocks folded in double), in the calling
+     *  thread's reused buffer (only its first k entries are meaningful). */
     static float[] codewordNorms(float[] codebook, int k, int d) {
-        float[] norms = new float[k];
+        float[] norms = NORMS.get();
+        if (norms.length < k) NORMS.set(norms = new float[k]);
         for (int j = 0; j < k; j++) norms[j] = (float) ReduceSimd.dot(codebook, j * d, codebook, j * d, d);
         return norms;
     }
