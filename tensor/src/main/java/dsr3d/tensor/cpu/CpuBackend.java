@@ -104,6 +104,7 @@ public final class CpuBackend implements Backend {
     // ---- reductions --------------------------------------------------------------------------------
     @Override public void reduceRows(ReduceOp op, Storage in, int rows, int cols, Storage out) {
         if (fast(in) && !op.isArg() && c(out).f != null) { FastCpu.reduceRows(op, c(in).f, rows, cols, c(out).f); return; }
+        if (fast(in) && op.isArg() && c(out).i != null && cols > 0) { FastCpu.argRows(op, c(in).f, rows, cols, c(out).i); return; }
         double[] y = new double[rows];
         ReduceCpu.reduceRows(op, d(in), rows, cols, y);
         store(y, out);

@@ -96,6 +96,25 @@ class FastElementwiseParityTest {
     }
 
     @Test
+    void comparisonsWithNaNMatchReference() {
+        Random rnd = new Random(12);
+        int n = 40;
+        float[] a = gaussian(rnd, n), b = gaussian(rnd, n + 1);   // b is read from offset 1
+        for (int i = 0; i < n; i += 3) a[i] = Float.NaN;
+        for (int i = 0; i < n; i += 5) b[i] = Float.NaN;
+        for (int i = 1; i < n; i += 7) a[i] = b[i + 1];
+        for (BinaryOp op : BinaryOp.values()) {
+            for (int[] sb : new int[][]{{1}, {0}}) {
+                double[] ref = new double[n];
+                ElementwiseCpu.binary(op, new int[]{n}, d(a), 0, new int[]{1}, d(b), 1, sb, ref);
+                float[] fast = new float[n];
+                ElementwiseSimd.binary(op, new int[]{n}, a, 0, new int[]{1}, b, 1, sb, fast);
+                assertExact(ref, fast, op + " with NaN, b strides " + java.util.Arrays.toString(sb));
+            }
+        }
+    }
+
+    @Test
     void binaryWithOffsetsAndBothBroadcast() {
         Random rnd = new Random(9);
         int[] shape = {17, 33};

@@ -49,6 +49,28 @@ class FastReduceParityTest {
     }
 
     @Test
+    void argReductionsMatchReference() {
+        for (int threads : new int[]{1, 2}) {
+            Parallel.setThreads(threads);
+            Random rnd = new Random(20 + threads);
+            for (int[] s : SHAPES) {
+                int rows = s[0], cols = s[1];
+                float[] x = gaussian(rnd, rows * cols);
+                for (int i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 2);   // many ties
+                if (rows > 3 && cols > 5) { x[cols + 2] = Float.NaN; x[cols + 4] = Float.NaN; x[2 * cols + cols - 1] = Float.NaN; }
+                for (ReduceOp op : new ReduceOp[]{ReduceOp.ARGMAX, ReduceOp.ARGMIN}) {
+                    double[] ref = new double[rows];
+                    ReduceCpu.reduceRows(op, d(x), rows, cols, ref);
+                    int[] fast = new int[rows];
+                    ReduceSimd.argRows(op, x, rows, cols, fast);
+                    for (int r = 0; r < rows; r++) assertEquals((int) ref[r], fast[r], op + " " + rows + "x" + cols + " row " + r);
+                    if (rows > 5 && cols > 5) assertNonTrivial(ref, op + " " + rows + "x" + cols);
+                }
+            }
+        }
+    }
+
+    @Test
     void longSumDoesNotDrift() {
         // 2^24 then 2^20 ones: a plain float accumulator stops growing at 2^24.
         int cols = 1 << 20;

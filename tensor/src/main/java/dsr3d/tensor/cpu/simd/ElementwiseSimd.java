@@ -141,6 +141,10 @@ public final class ElementwiseSimd {
                 case MIN -> { for (; i < bound; i += L) va(a, ap + i).min(va(b, bp + i)).intoArray(out, o + i); }
                 case GT -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.GT, va(b, bp + i)), out, o + i); }
                 case LT -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.LT, va(b, bp + i)), out, o + i); }
+                case GE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.GE, va(b, bp + i)), out, o + i); }
+                case LE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.LE, va(b, bp + i)), out, o + i); }
+                case EQ -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.EQ, va(b, bp + i)), out, o + i); }
+                case NE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.NE, va(b, bp + i)), out, o + i); }
                 default -> { return 0; }
             }
         } else if (sa == 1) {   // b is one value for the whole run
@@ -154,6 +158,10 @@ public final class ElementwiseSimd {
                 case MIN -> { for (; i < bound; i += L) va(a, ap + i).min(y).intoArray(out, o + i); }
                 case GT -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.GT, y), out, o + i); }
                 case LT -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.LT, y), out, o + i); }
+                case GE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.GE, y), out, o + i); }
+                case LE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.LE, y), out, o + i); }
+                case EQ -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.EQ, y), out, o + i); }
+                case NE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.NE, y), out, o + i); }
                 default -> { return 0; }
             }
         } else if (sb == 1) {   // a is one value for the whole run
@@ -167,6 +175,10 @@ public final class ElementwiseSimd {
                 case MIN -> { for (; i < bound; i += L) x.min(va(b, bp + i)).intoArray(out, o + i); }
                 case GT -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.GT, va(b, bp + i)), out, o + i); }
                 case LT -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.LT, va(b, bp + i)), out, o + i); }
+                case GE -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.GE, va(b, bp + i)), out, o + i); }
+                case LE -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.LE, va(b, bp + i)), out, o + i); }
+                case EQ -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.EQ, va(b, bp + i)), out, o + i); }
+                case NE -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.NE, va(b, bp + i)), out, o + i); }
                 default -> { return 0; }
             }
         } else {

@@ -36,6 +36,11 @@ public final class FastCpu {
         ReduceSimd.reduceRows(op, in, rows, cols, out);
     }
 
+    /** ARGMAX, ARGMIN into I32 indices. */
+    public static void argRows(ReduceOp op, float[] in, int rows, int cols, int[] out) {
+        ReduceSimd.argRows(op, in, rows, cols, out);
+    }
+
     public static void softmaxRows(boolean log, float[] in, int rows, int cols, float[] out) {
         ReduceSimd.softmaxRows(log, in, rows, cols, out);
     }

@@ -38,6 +38,35 @@ public final class ReduceSimd {
         });
     }
 
+    /** in [rows, cols] -> out [rows] indices for ARGMAX/ARGMIN: the lowest index among ties, and
+     *  the first NaN if there is one (the reference's rule). A float port of the reference loop:
+     *  comparing floats in float or in double gives the same answers. */
+    public static void argRows(ReduceOp op, float[] in, int rows, int cols, int[] out) {
+        if (!op.isArg()) throw new IllegalArgumentException("argRows: op must be ARGMAX or ARGMIN, got " + op);
+        if (rows < 0 || cols < 1) throw new IllegalArgumentException("argRows: need rows >= 0 and cols >= 1, got " + rows + " x " + cols);
+        if ((long) rows * cols > in.length) throw new IllegalArgumentException("argRows: input must hold rows*cols = " + (long) rows * cols + " floats, has " + in.length);
+        if (out.length < rows) throw new IllegalArgumentException("argRows: out must hold rows = " + rows + " indices, has " + out.length);
+        boolean max = op == ReduceOp.ARGMAX;
+        forRows(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * cols, best = 0;
+                float bv = in[base];
+                if (max) {
+                    for (int c = 1; c < cols && bv == bv; c++) {
+                        float v = in[base + c];
+                        if (v > bv || v != v) { bv = v; best = c; }
+                    }
+                } else {
+                    for (int c = 1; c < cols && bv == bv; c++) {
+                        float v = in[base + c];
+                        if (v < bv || v != v) { bv = v; best = c; }
+                    }
+                }
+                out[r] = best;
+            }
+        });
+    }
+
     /** Sum of a[off .. off+n) (float blocks folded in double). */
     static double sum(float[] a, int off, int n) {
         double total = 0;
