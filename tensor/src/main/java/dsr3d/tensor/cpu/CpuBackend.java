@@ -95,6 +95,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void where(Storage cond, Storage a, Storage b, Storage out, int n) {
+        if (fast(cond, a, b, out)) { FastCpu.where(c(cond).f, c(a).f, c(b).f, c(out).f, n); return; }
         double[] y = scratch(out);
         ElementwiseCpu.where(d(cond), d(a), d(b), y, n);
         store(y, out);
@@ -103,18 +104,21 @@ public final class CpuBackend implements Backend {
     // ---- reductions --------------------------------------------------------------------------------
     @Override public void reduceRows(ReduceOp op, Storage in, int rows, int cols, Storage out) {
         if (fast(in) && !op.isArg() && c(out).f != null) { FastCpu.reduceRows(op, c(in).f, rows, cols, c(out).f); return; }
+        if (fast(in) && op.isArg() && c(out).i != null && cols > 0) { FastCpu.argRows(op, c(in).f, rows, cols, c(out).i); return; }
         double[] y = new double[rows];
         ReduceCpu.reduceRows(op, d(in), rows, cols, y);
         store(y, out);
     }
 
     @Override public void softmaxRows(boolean log, Storage in, int rows, int cols, Storage out) {
+        if (fast(in, out)) { FastCpu.softmaxRows(log, c(in).f, rows, cols, c(out).f); return; }
         double[] y = scratch(out);
         ReduceCpu.softmaxRows(log, d(in), rows, cols, y);
         store(y, out);
     }
 
     @Override public void softmaxRowsBackward(boolean log, Storage y, Storage dy, int rows, int cols, Storage dx) {
+        if (fast(y, dy, dx)) { FastCpu.softmaxRowsBackward(log, c(y).f, c(dy).f, rows, cols, c(dx).f); return; }
         double[] r = scratch(dx);
         ReduceCpu.softmaxRowsBackward(log, d(y), d(dy), rows, cols, r);
         store(r, dx);
@@ -161,48 +165,56 @@ public final class CpuBackend implements Backend {
 
     // ---- pooling and resampling -----------------------------------------------------------------
     @Override public void maxPool2d(PoolGeom p, Storage x, Storage y, Storage argmax) {
+        if (fast(x, y)) { FastCpu.maxPool2d(p, c(x).f, c(y).f, ints(argmax)); return; }
         double[] r = scratch(y);
         Pool2dCpu.maxForward(p, d(x), r, ints(argmax));
         store(r, y);
     }
 
     @Override public void maxPool2dBackward(PoolGeom p, Storage dy, Storage argmax, Storage dx) {
+        if (fast(dy, dx)) { FastCpu.maxPool2dBackward(p, c(dy).f, ints(argmax), c(dx).f); return; }
         double[] r = scratch(dx);
         Pool2dCpu.maxBackward(p, d(dy), ints(argmax), r);
         store(r, dx);
     }
 
     @Override public void avgPool2d(PoolGeom p, Storage x, Storage y) {
+        if (fast(x, y)) { FastCpu.avgPool2d(p, c(x).f, c(y).f); return; }
         double[] r = scratch(y);
         Pool2dCpu.avgForward(p, d(x), r);
         store(r, y);
     }
 
     @Override public void avgPool2dBackward(PoolGeom p, Storage dy, Storage dx) {
+        if (fast(dy, dx)) { FastCpu.avgPool2dBackward(p, c(dy).f, c(dx).f); return; }
         double[] r = scratch(dx);
         Pool2dCpu.avgBackward(p, d(dy), r);
         store(r, dx);
     }
 
     @Override public void upsampleBilinear(int nc, int h, int w, int hout, int wout, Storage x, Storage y) {
+        if (fast(x, y)) { FastCpu.upsampleBilinear(nc, h, w, hout, wout, c(x).f, c(y).f); return; }
         double[] r = scratch(y);
         UpsampleCpu.bilinear(nc, h, w, hout, wout, d(x), r);
         store(r, y);
     }
 
     @Override public void upsampleBilinearBackward(int nc, int h, int w, int hout, int wout, Storage dy, Storage dx) {
+        if (fast(dy, dx)) { FastCpu.upsampleBilinearBackward(nc, h, w, hout, wout, c(dy).f, c(dx).f); return; }
         double[] r = scratch(dx);
         UpsampleCpu.bilinearBackward(nc, h, w, hout, wout, d(dy), r);
         store(r, dx);
     }
 
     @Override public void upsampleNearest(int nc, int h, int w, int fh, int fw, Storage x, Storage y) {
+        if (fast(x, y)) { FastCpu.upsampleNearest(nc, h, w, fh, fw, c(x).f, c(y).f); return; }
         double[] r = scratch(y);
         UpsampleCpu.nearest(nc, h, w, fh, fw, d(x), r);
         store(r, y);
     }
 
     @Override public void upsampleNearestBackward(int nc, int h, int w, int fh, int fw, Storage dy, Storage dx) {
+        if (fast(dy, dx)) { FastCpu.upsampleNearestBackward(nc, h, w, fh, fw, c(dy).f, c(dx).f); return; }
         double[] r = scratch(dx);
         UpsampleCpu.nearestBackward(nc, h, w, fh, fw, d(dy), r);
         store(r, dx);
@@ -210,6 +222,7 @@ public final class CpuBackend implements Backend {
 
     // ---- normalisation --------------------------------------------------------------------------------
     @Override public void instanceNorm(int nc, int hw, double eps, Storage x, Storage y, Storage mean, Storage rstd) {
+        if (fast(x, y, mean, rstd)) { FastCpu.instanceNorm(nc, hw, eps, c(x).f, c(y).f, c(mean).f, c(rstd).f); return; }
         double[] r = scratch(y), m = scratch(mean), s = scratch(rstd);
         NormCpu.instanceNorm(nc, hw, eps, d(x), r, m, s);
         store(r, y);
@@ -218,6 +231,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void instanceNormBackward(int nc, int hw, Storage y, Storage rstd, Storage dy, Storage dx) {
+        if (fast(y, rstd, dy, dx)) { FastCpu.instanceNormBackward(nc, hw, c(y).f, c(rstd).f, c(dy).f, c(dx).f); return; }
         double[] r = scratch(dx);
         NormCpu.instanceNormBackward(nc, hw, d(y), d(rstd), d(dy), r);
         store(r, dx);

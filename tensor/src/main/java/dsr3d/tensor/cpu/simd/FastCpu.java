@@ -2,6 +2,7 @@ package dsr3d.tensor.cpu.simd;
 
 import dsr3d.tensor.backend.BinaryOp;
 import dsr3d.tensor.backend.ConvGeom;
+import dsr3d.tensor.backend.PoolGeom;
 import dsr3d.tensor.backend.ReduceOp;
 import dsr3d.tensor.backend.UnaryOp;
 
@@ -26,8 +27,58 @@ public final class FastCpu {
         ElementwiseSimd.binary(op, outShape, a, aOff, aStrides, b, bOff, bStrides, out);
     }
 
+    public static void where(float[] cond, float[] a, float[] b, float[] out, int n) {
+        ElementwiseSimd.where(cond, a, b, out, n);
+    }
+
+    /** SUM, MAX, MIN (not the ARG ops). */
     public static void reduceRows(ReduceOp op, float[] in, int rows, int cols, float[] out) {
-        ElementwiseSimd.reduceRows(op, in, rows, cols, out);
+        ReduceSimd.reduceRows(op, in, rows, cols, out);
+    }
+
+    /** ARGMAX, ARGMIN into I32 indices. */
+    public static void argRows(ReduceOp op, float[] in, int rows, int cols, int[] out) {
+        ReduceSimd.argRows(op, in, rows, cols, out);
+    }
+
+    public static void softmaxRows(boolean log, float[] in, int rows, int cols, float[] out) {
+        ReduceSimd.softmaxRows(log, in, rows, cols, out);
+    }
+
+    public static void softmaxRowsBackward(boolean log, float[] y, float[] dy, int rows, int cols, float[] dx) {
+        ReduceSimd.softmaxRowsBackward(log, y, dy, rows, cols, dx);
+    }
+
+    public static void maxPool2d(PoolGeom p, float[] x, float[] y, int[] argmax) { Pool2dSimd.maxForward(p, x, y, argmax); }
+
+    public static void maxPool2dBackward(PoolGeom p, float[] dy, int[] argmax, float[] dx) { Pool2dSimd.maxBackward(p, dy, argmax, dx); }
+
+    public static void avgPool2d(PoolGeom p, float[] x, float[] y) { Pool2dSimd.avgForward(p, x, y); }
+
+    public static void avgPool2dBackward(PoolGeom p, float[] dy, float[] dx) { Pool2dSimd.avgBackward(p, dy, dx); }
+
+    public static void upsampleBilinear(int nc, int h, int w, int hout, int wout, float[] x, float[] y) {
+        UpsampleSimd.bilinear(nc, h, w, hout, wout, x, y);
+    }
+
+    public static void upsampleBilinearBackward(int nc, int h, int w, int hout, int wout, float[] dy, float[] dx) {
+        UpsampleSimd.bilinearBackward(nc, h, w, hout, wout, dy, dx);
+    }
+
+    public static void upsampleNearest(int nc, int h, int w, int fh, int fw, float[] x, float[] y) {
+        UpsampleSimd.nearest(nc, h, w, fh, fw, x, y);
+    }
+
+    public static void upsampleNearestBackward(int nc, int h, int w, int fh, int fw, float[] dy, float[] dx) {
+        UpsampleSimd.nearestBackward(nc, h, w, fh, fw, dy, dx);
+    }
+
+    public static void instanceNorm(int nc, int hw, double eps, float[] x, float[] y, float[] mean, float[] rstd) {
+        NormSimd.instanceNorm(nc, hw, eps, x, y, mean, rstd);
+    }
+
+    public static void instanceNormBackward(int nc, int hw, float[] y, float[] rstd, float[] dy, float[] dx) {
+        NormSimd.instanceNormBackward(nc, hw, y, rstd, dy, dx);
     }
 
     /** Batched GEMM; see Backend.matmul. */
