@@ -27,7 +27,7 @@ public final class CheckpointFiles {
     public record Contents(Format format, Map<String, Tensor> tensors, Map<String, String> info) {}
 
     /** PROTO 2, LONG1 of 10 bytes: 0x1950a86a20f9469cfc6c, torch's legacy MAGIC_NUMBER. */
-    private static final byte[] LEGACY_TORCH = HexFormat.of().parseHex("80028a0a6cfc9c46f9206aa8501900");
+    private static final byte[] LEGACY_TORCH = HexFormat.of().parseHex("80028a0a6cfc9c46f9206aa85019");
 
     public static Format detect(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such file");
@@ -37,7 +37,7 @@ public final class CheckpointFiles {
             head = in.readNBytes(16);
         }
         if (head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) return Format.TORCH_ZIP;
-        if (head.length >= LEGACY_TORCH.length - 1 && Arrays.equals(head, 0, LEGACY_TORCH.length - 1, LEGACY_TORCH, 0, LEGACY_TORCH.length - 1))
+        if (head.length >= LEGACY_TORCH.length && Arrays.equals(head, 0, LEGACY_TORCH.length, LEGACY_TORCH, 0, LEGACY_TORCH.length))
             throw new CheckpointFormatException(file, "legacy torch.save format (PyTorch < 1.6) is not supported; "
                     + "re-save with torch.save(..., _use_new_zipfile_serialization=True)");
         if (head.length >= 1 && (head[0] & 0xff) == 0x80)
