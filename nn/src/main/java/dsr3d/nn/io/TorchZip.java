@@ -36,12 +36,14 @@ import java.util.zip.ZipFile;
  * a dense dsr3d tensor: float32/float16/bfloat16 -> F32, float64 -> F64, int32 -> I32, int64 -> I32
  * (error naming the tensor on overflow). Views (transpose, slices, shared storages) are copied
  * out, so tensors that shared a storage in torch are independent here. Storages over 2 GiB are
- * refused. The legacy pre-1.6 format is detected by {@link CheckpointFiles} and refused there.
+ * refused, and so are stride-0 views that would expand a storage to more than 2^24 elements. The legacy pre-1.6 format is detected by {@link CheckpointFiles} and refused there.
  */
 public final class TorchZip {
     private TorchZip() {}
 
     private static final long MAX_PICKLE_BYTES = 256L << 20;
+    /** Largest tensor built from a smaller storage (broadcast views with stride 0). */
+    private static final long MAX_EXPANSION = 1L << 24;
 
     public static TorchStateDict read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such file");
@@ -178,6 +180,10 @@ public final class TorchZip {
                 if (last >= s.numel())
                     throw new CheckpointFormatException(file, where + ": view (offset " + t.offset() + ", shape " + Arrays.toString(t.size()) + ", stride "
                             + Arrays.toString(t.stride()) + ") reaches element " + last + " of storage " + s.key() + " which has " + s.numel());
+                // zero strides let a tiny storage describe a huge tensor: refuse such bombs
+                if (numel > s.numel() && numel > MAX_EXPANSION)
+                    throw new CheckpointFormatException(file, where + ": view of shape " + Arrays.toString(t.size()) + " expands "
+                            + s.numel() + " stored elements to " + numel + "; refusing to materialise more than " + MAX_EXPANSION);
             } else if (t.offset() > s.numel()) {
                 throw new CheckpointFormatException(file, where + ": offset " + t.offset() + " beyond storage " + s.key() + " of " + s.numel() + " elements");
             }
