@@ -96,7 +96,7 @@ public final class CheckpointCommand implements Callable<Integer> {
                 c.tensors().forEach((name, t) -> out.printf("  %-" + width + "s  %-3s  %-16s  sum=%.10g%n", name, t.dtype(), Arrays.toString(t.shape()), sum(t)));
                 if (!c.info().isEmpty()) {
                     out.println(c.format() == CheckpointFiles.Format.SAFETENSORS ? "metadata:" : "other values:");
-                    c.info().forEach((k, v) -> out.printf("  %s = %s%n", k, abbreviate(v)));
+                    c.info().forEach((k, v) -> out.printf("  %s = %s%n", k, abbreviate(v instanceof byte[] b ? b.length + " bytes" : String.valueOf(v))));
                 }
             }
             out.flush();
@@ -135,7 +135,7 @@ public final class CheckpointCommand implements Callable<Integer> {
                 if (tensors.isEmpty())
                     throw new IOException(in + ": no tensors" + (select == null ? "" : " whose name starts with '" + select + "'") + " to convert");
                 Map<String, String> meta = new LinkedHashMap<>();
-                if (c.format() == CheckpointFiles.Format.SAFETENSORS) meta.putAll(c.info());
+                if (c.format() == CheckpointFiles.Format.SAFETENSORS) c.info().forEach((k, v) -> meta.put(k, (String) v));
                 else if (!c.info().isEmpty()) meta.put("torch_values", new GsonBuilder().serializeNulls().create().toJson(c.info()));
                 meta.put("converted_from", String.valueOf(in.getFileName()));
                 SafeTensors.write(out, tensors, meta);
@@ -153,6 +153,7 @@ public final class CheckpointCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String msg = e instanceof NoSuchFileException n ? n.getFile() + ": no such file" : e.getMessage();
         err.println(spec.qualifiedName() + ": " + (msg == null ? e.toString() : msg));
+        if (e instanceof RuntimeException) e.printStackTrace(err); // a bug, not bad input: show where
         err.flush();
         return 1;
     }

@@ -23,8 +23,12 @@ public final class CheckpointFiles {
 
     public enum Format { SAFETENSORS, TORCH_ZIP }
 
-    /** Tensors in file order plus, as text, the metadata (safetensors) or non-tensor values (torch). */
-    public record Contents(Format format, Map<String, Tensor> tensors, Map<String, String> info) {}
+    /**
+     * Tensors in file order, plus the safetensors metadata (String values) or the torch file's
+     * non-tensor values (Long, Double, String, Boolean, BigInteger, byte[] or null; see
+     * {@link TorchStateDict}).
+     */
+    public record Contents(Format format, Map<String, Tensor> tensors, Map<String, Object> info) {}
 
     /** PROTO 2, LONG1 of 10 bytes: 0x1950a86a20f9469cfc6c, torch's legacy MAGIC_NUMBER. */
     private static final byte[] LEGACY_TORCH = HexFormat.of().parseHex("80028a0a6cfc9c46f9206aa85019");
@@ -51,13 +55,11 @@ public final class CheckpointFiles {
         return switch (detect(file)) {
             case SAFETENSORS -> {
                 Checkpoint c = SafeTensors.read(file);
-                yield new Contents(Format.SAFETENSORS, c.tensors(), c.metadata());
+                yield new Contents(Format.SAFETENSORS, c.tensors(), new LinkedHashMap<>(c.metadata()));
             }
             case TORCH_ZIP -> {
                 TorchStateDict sd = TorchZip.read(file);
-                Map<String, String> info = new LinkedHashMap<>();
-                sd.values().forEach((k, v) -> info.put(k, v instanceof byte[] b ? b.length + " bytes" : String.valueOf(v)));
-                yield new Contents(Format.TORCH_ZIP, sd.tensors(), info);
+                yield new Contents(Format.TORCH_ZIP, sd.tensors(), sd.values());
             }
         };
     }

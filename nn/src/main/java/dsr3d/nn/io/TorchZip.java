@@ -36,7 +36,8 @@ import java.util.zip.ZipFile;
  * a dense dsr3d tensor: float32/float16/bfloat16 -> F32, float64 -> F64, int32 -> I32, int64 -> I32
  * (error naming the tensor on overflow). Views (transpose, slices, shared storages) are copied
  * out, so tensors that shared a storage in torch are independent here. Storages over 2 GiB are
- * refused, and so are stride-0 views that would expand a storage to more than 2^24 elements. The legacy pre-1.6 format is detected by {@link CheckpointFiles} and refused there.
+ * refused, and so are stride-0 views that would expand a storage to more than 2^24 elements.
+ * The legacy pre-1.6 format is detected by {@link CheckpointFiles} and refused there.
  */
 public final class TorchZip {
     private TorchZip() {}

@@ -97,7 +97,13 @@ class CheckpointCommandTest {
         Checkpoint mc = Checkpoint.load(model);
         assertEquals(List.of("weight", "bias"), List.copyOf(mc.tensors().keySet()));
         JsonElement values = JsonParser.parseString(mc.meta("torch_values"));
-        assertEquals(3, values.getAsJsonObject().get("epoch").getAsInt());
+        JsonObject v = values.getAsJsonObject();
+        assertTrue(v.get("epoch").getAsJsonPrimitive().isNumber(), v.toString());
+        assertEquals(3, v.get("epoch").getAsInt());
+        assertEquals(0.001, v.get("lr").getAsDouble(), 0.0);
+        assertTrue(v.get("best").isJsonNull(), v.toString());
+        assertTrue(v.get("flag").getAsBoolean());
+        assertEquals("run-1", v.get("name").getAsString());
     }
 
     @Test
