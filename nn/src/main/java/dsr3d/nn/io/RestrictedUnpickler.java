@@ -147,7 +147,7 @@ final class RestrictedUnpickler {
                 case 0x93 -> { // STACK_GLOBAL
                     List<Object> mn = popN(2);
                     if (!(mn.get(0) instanceof String m) || !(mn.get(1) instanceof String n))
-                        throw fail("STACK_GLOBAL needs two strings, got " + mn);
+                        throw fail("STACK_GLOBAL needs two strings, got " + repr(mn));
                     push(policy.global(m, n));
                 }
                 case 'R' -> { // REDUCE
@@ -166,6 +166,29 @@ final class RestrictedUnpickler {
                         op >= 0x20 && op < 0x7f ? " '" + (char) op + "'" : ""));
             }
         }
+    }
+
+    /**
+     * A short description of a parsed value for error messages: bounded in depth, items and string
+     * length, so a cyclic or huge structure (legal in pickle) cannot blow up the message.
+     */
+    static String repr(Object o) { return repr(o, 2); }
+
+    private static String repr(Object o, int depth) {
+        if (o == null) return "None";
+        if (o instanceof String s) return "'" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'";
+        if (o instanceof Number || o instanceof Boolean) return o.toString();
+        if (o instanceof byte[] b) return "bytes(" + b.length + ")";
+        List<?> items = o instanceof Tuple t ? t.items() : o instanceof List<?> l ? l : null;
+        if (items != null) {
+            String open = o instanceof Tuple ? "(" : "[", close = o instanceof Tuple ? ")" : "]";
+            if (depth == 0) return open + "..." + items.size() + " items" + close;
+            StringBuilder sb = new StringBuilder(open);
+            for (int i = 0; i < Math.min(8, items.size()); i++) sb.append(i > 0 ? ", " : "").append(repr(items.get(i), depth - 1));
+            return sb.append(items.size() > 8 ? ", ..." : "").append(close).toString();
+        }
+        if (o instanceof Map<?, ?> m) return "dict of " + m.size() + " items";
+        return o.getClass().getSimpleName();
     }
 
     private PickleException fail(String what) { return new PickleException(what + " at pickle byte " + opPos); }
@@ -218,9 +241,15 @@ final class RestrictedUnpickler {
         if (kv.size() % 2 != 0) throw fail("odd number of dict items");
         for (int i = 0; i < kv.size(); i += 2) {
             Object k = kv.get(i);
-            if (k instanceof Map || k instanceof List) throw fail("unhashable dict key " + k.getClass().getSimpleName());
+            // keys are names: scalars, or tuples of scalars (hashing a nested or cyclic value could recurse without end)
+            if (!isScalar(k) && !(k instanceof Tuple t && t.items().stream().allMatch(RestrictedUnpickler::isScalar)))
+                throw fail("dict key " + repr(k) + " is not a str, int, float, bool, None or tuple of those");
             m.put(k, kv.get(i + 1));
         }
+    }
+
+    private static boolean isScalar(Object o) {
+        return o == null || o instanceof String || o instanceof Long || o instanceof Double || o instanceof Boolean || o instanceof BigInteger;
     }
 
     private Object memoGet(long i) throws PickleException {

@@ -73,7 +73,7 @@ final class TorchPickle implements RestrictedUnpickler.Policy {
             case REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE -> {
                 int want = c == Callable.REBUILD_PARAMETER ? 3 : 4;
                 if (args.size() != want || !(args.get(0) instanceof TensorRef t))
-                    throw new PickleException("_rebuild_parameter expects (tensor, requires_grad, hooks" + (want == 4 ? ", state" : "") + "), got " + args.items());
+                    throw new PickleException("_rebuild_parameter expects (tensor, requires_grad, hooks" + (want == 4 ? ", state" : "") + "), got " + describe(args));
                 yield t;
             }
         };
@@ -84,7 +84,7 @@ final class TorchPickle implements RestrictedUnpickler.Policy {
         if (a.size() < 6 || a.size() > 7)
             throw new PickleException("_rebuild_tensor_v2 expects 6 or 7 arguments, got " + a.size());
         if (!(a.get(0) instanceof StorageRef s)) throw new PickleException("_rebuild_tensor_v2: first argument is not a storage: " + describe(a.get(0)));
-        if (!(a.get(1) instanceof Long offset) || offset < 0) throw new PickleException("_rebuild_tensor_v2: storage offset " + a.get(1) + " is not a non-negative int");
+        if (!(a.get(1) instanceof Long offset) || offset < 0) throw new PickleException("_rebuild_tensor_v2: storage offset " + describe(a.get(1)) + " is not a non-negative int");
         long[] size = longs(a.get(2), "size");
         long[] stride = longs(a.get(3), "stride");
         if (size.length != stride.length)
@@ -98,7 +98,7 @@ final class TorchPickle implements RestrictedUnpickler.Policy {
         long[] r = new long[t.size()];
         for (int i = 0; i < r.length; i++) {
             if (!(t.get(i) instanceof Long v) || v < 0)
-                throw new PickleException("_rebuild_tensor_v2: " + what + " " + t.items() + " must hold non-negative 64-bit ints");
+                throw new PickleException("_rebuild_tensor_v2: " + what + " " + describe(t) + " must hold non-negative 64-bit ints");
             r[i] = v;
         }
         return r;
@@ -119,7 +119,7 @@ final class TorchPickle implements RestrictedUnpickler.Policy {
         if (!(t.get(1) instanceof StorageKind kind)) throw new PickleException("persistent id names storage type " + describe(t.get(1)));
         if (!(t.get(2) instanceof String key) || !key.matches("[A-Za-z0-9_.-]{1,64}") || key.contains(".."))
             throw new PickleException("storage key " + describe(t.get(2)) + " is not a plain record name");
-        if (!(t.get(4) instanceof Long numel) || numel < 0) throw new PickleException("storage " + key + ": element count " + t.get(4) + " is not a non-negative int");
+        if (!(t.get(4) instanceof Long numel) || numel < 0) throw new PickleException("storage " + key + ": element count " + describe(t.get(4)) + " is not a non-negative int");
         StorageRef previous = storages.get(key);
         if (previous != null) {
             if (previous.kind != kind || previous.numel != numel)
@@ -132,10 +132,7 @@ final class TorchPickle implements RestrictedUnpickler.Policy {
     }
 
     private static String describe(Object o) {
-        if (o == null) return "None";
-        if (o instanceof Tuple t) return "tuple" + t.items();
-        if (o instanceof List<?> l) return "list of " + l.size();
-        if (o instanceof Map<?, ?> m) return "dict of " + m.size();
-        return o.getClass().getSimpleName() + " " + o;
+        if (o instanceof Callable || o instanceof StorageKind || o instanceof StorageRef || o instanceof TensorRef) return o.toString();
+        return RestrictedUnpickler.repr(o);
     }
 }

@@ -45,6 +45,8 @@ public final class TorchZip {
     private static final long MAX_PICKLE_BYTES = 256L << 20;
     /** Largest tensor built from a smaller storage (broadcast views with stride 0). */
     private static final long MAX_EXPANSION = 1L << 24;
+    /** Deepest container nesting accepted (a state dict needs 2 or 3). */
+    private static final int MAX_DEPTH = 32;
 
     public static TorchStateDict read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such file");
@@ -131,30 +133,46 @@ public final class TorchZip {
         }
 
         void flatten(String path, Object node, Map<String, Tensor> tensors, Map<String, Object> values) throws IOException {
+            flatten(path, node, tensors, values, 0);
+        }
+
+        /** depth bounds the walk: pickles may nest deeply or refer to themselves (a cyclic list). */
+        private void flatten(String path, Object node, Map<String, Tensor> tensors, Map<String, Object> values, int depth) throws IOException {
+            if (depth > MAX_DEPTH)
+                throw new CheckpointFormatException(file, "'" + abbreviate(path) + "' nests containers deeper than " + MAX_DEPTH + " levels (or refers to itself)");
             if (node instanceof TensorRef t) {
                 String name = path.isEmpty() ? "tensor" : path;
                 if (tensors.containsKey(name)) throw new CheckpointFormatException(file, "two tensors flatten to the same name '" + name + "'");
                 tensors.put(name, tensor(name, t));
             } else if (node instanceof Map<?, ?> m) {
-                for (Map.Entry<?, ?> kv : m.entrySet()) flatten(join(path, key(kv.getKey())), kv.getValue(), tensors, values);
+                for (Map.Entry<?, ?> kv : m.entrySet()) flatten(join(path, key(kv.getKey())), kv.getValue(), tensors, values, depth + 1);
             } else if (node instanceof List<?> l) {
-                for (int i = 0; i < l.size(); i++) flatten(join(path, Integer.toString(i)), l.get(i), tensors, values);
+                for (int i = 0; i < l.size(); i++) flatten(join(path, Integer.toString(i)), l.get(i), tensors, values, depth + 1);
             } else if (node instanceof Tuple t) {
-                for (int i = 0; i < t.size(); i++) flatten(join(path, Integer.toString(i)), t.get(i), tensors, values);
+                for (int i = 0; i < t.size(); i++) flatten(join(path, Integer.toString(i)), t.get(i), tensors, values, depth + 1);
             } else if (node instanceof StorageRef s) {
                 throw new CheckpointFormatException(file, "'" + path + "' is a bare storage (" + s.kind() + "), not a tensor");
             } else if (node instanceof TorchPickle.Callable || node instanceof StorageKind) {
                 throw new CheckpointFormatException(file, "'" + path + "' is an unapplied global " + node);
             } else {
-                values.put(path.isEmpty() ? "value" : path, node);
+                String name = path.isEmpty() ? "value" : path;
+                if (values.containsKey(name)) throw new CheckpointFormatException(file, "two values flatten to the same name '" + abbreviate(name) + "'");
+                values.put(name, node);
             }
         }
 
         private String key(Object k) throws CheckpointFormatException {
             if (k instanceof String || k instanceof Long || k instanceof Boolean || k instanceof java.math.BigInteger) return String.valueOf(k);
             if (k instanceof Double d) return d.toString();
+            if (k instanceof Tuple t) {
+                StringBuilder sb = new StringBuilder();
+                for (Object x : t.items()) sb.append(sb.isEmpty() ? "" : ",").append(key(x));
+                return "(" + sb + ")";
+            }
             throw new CheckpointFormatException(file, "dict key of type " + (k == null ? "None" : k.getClass().getSimpleName()) + " cannot name a tensor");
         }
+
+        private static String abbreviate(String path) { return path.length() > 80 ? path.substring(0, 80) + "..." : path; }
 
         private static String join(String path, String k) { return path.isEmpty() ? k : path + "." + k; }
 

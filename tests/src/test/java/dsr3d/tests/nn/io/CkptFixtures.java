@@ -41,6 +41,22 @@ final class CkptFixtures {
         }
     }
 
+    /** A zip laid out like torch.save: archive/data.pkl (the given pickle) and archive/data/KEY records. */
+    static Path torchZip(Path dir, String name, byte[] pickle, Map<String, byte[]> storages) throws IOException {
+        Path f = dir.resolve(name);
+        try (var os = Files.newOutputStream(f); var z = new java.util.zip.ZipOutputStream(os)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("archive/data.pkl"));
+            z.write(pickle);
+            z.closeEntry();
+            for (var e : storages.entrySet()) {
+                z.putNextEntry(new java.util.zip.ZipEntry("archive/data/" + e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        return f;
+    }
+
     static JsonObject json(String name) throws IOException {
         return JsonParser.parseString(Files.readString(file(name))).getAsJsonObject();
     }

@@ -53,6 +53,46 @@ class HostilePickleTest {
         assertFalse(Files.exists(mark), "payload ran: " + mark + " was created");
     }
 
+    /** PROTO 2, the given opcodes, STOP. */
+    private static byte[] pickle(byte... body) {
+        byte[] r = new byte[body.length + 3];
+        r[0] = (byte) 0x80;
+        r[1] = 2;
+        System.arraycopy(body, 0, r, 2, body.length);
+        r[r.length - 1] = '.';
+        return r;
+    }
+
+    private static void assertRefused(Path f, String message) {
+        var e = assertThrows(CheckpointFormatException.class, () -> CheckpointFiles.read(f));
+        assertTrue(e.getMessage().contains(message), "expected '" + message + "' in: " + e.getMessage());
+    }
+
+    /** A list that contains itself (legal pickle) must not send the reader into endless recursion. */
+    @Test
+    void aCyclicListFailsCleanly(@TempDir Path dir) throws IOException {
+        // EMPTY_LIST, BINPUT 0, BINGET 0, APPEND
+        byte[] p = pickle((byte) ']', (byte) 'q', (byte) 0, (byte) 'h', (byte) 0, (byte) 'a');
+        assertRefused(CkptFixtures.torchZip(dir, "cyclic.pt", p, java.util.Map.of()), "nests containers deeper than 32 levels");
+    }
+
+    /** A dict key holding a list (hashing nested values could recurse without end) is refused. */
+    @Test
+    void aDictKeyHoldingAListIsRefused(@TempDir Path dir) throws IOException {
+        // EMPTY_DICT, EMPTY_LIST, TUPLE1, BININT1 1, SETITEM
+        byte[] p = pickle((byte) '}', (byte) ']', (byte) 0x85, (byte) 'K', (byte) 1, (byte) 's');
+        assertRefused(CkptFixtures.torchZip(dir, "key.pt", p, java.util.Map.of()), "is not a str, int, float, bool, None or tuple of those");
+    }
+
+    @Test
+    void aMillionNestedListsFailCleanly(@TempDir Path dir) throws IOException {
+        int n = 1_000_000;
+        byte[] body = new byte[2 * n - 1];
+        java.util.Arrays.fill(body, 0, n, (byte) ']');     // n EMPTY_LISTs
+        java.util.Arrays.fill(body, n, 2 * n - 1, (byte) 'a'); // each APPENDed into the one below
+        assertRefused(CkptFixtures.torchZip(dir, "deep.pt", pickle(body), java.util.Map.of()), "deeper than 32 levels");
+    }
+
     /**
      * Random corruption of a genuine data.pkl (bytes flipped, inserted, cut) must end in a
      * CheckpointFormatException, or in a successful read, never in another exception or an
