@@ -1,6 +1,5 @@
 package dsr3d.nn.io;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -128,13 +127,44 @@ public final class SafeTensors {
         if (!text.startsWith("{")) throw new CheckpointFormatException(file, "safetensors header does not start with '{' (not a safetensors file)");
         try (JsonReader reader = new JsonReader(new StringReader(text))) {
             reader.setStrictness(Strictness.STRICT);
-            JsonElement root = new Gson().getAdapter(JsonElement.class).read(reader);
+            JsonElement root = readJson(reader, file, 0);
             if (reader.peek() != JsonToken.END_DOCUMENT) throw new CheckpointFormatException(file, "trailing bytes after the safetensors JSON header");
             if (!root.isJsonObject()) throw new CheckpointFormatException(file, "safetensors header is not a JSON object");
             return root.getAsJsonObject();
         } catch (IOException | JsonParseException | IllegalStateException e) {
             if (e instanceof CheckpointFormatException c) throw c;
             throw new CheckpointFormatException(file, "safetensors header is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** Like Gson's JsonElement adapter, but refuses duplicate keys (two entries for one tensor
+     *  name would otherwise silently keep the last) and nesting deeper than 16. */
+    private static JsonElement readJson(JsonReader r, Path file, int depth) throws IOException {
+        if (depth > 16) throw new CheckpointFormatException(file, "safetensors header nests deeper than 16 levels");
+        switch (r.peek()) {
+            case BEGIN_OBJECT -> {
+                JsonObject o = new JsonObject();
+                r.beginObject();
+                while (r.hasNext()) {
+                    String key = r.nextName();
+                    if (o.has(key)) throw new CheckpointFormatException(file, "safetensors header names '" + key + "' twice");
+                    o.add(key, readJson(r, file, depth + 1));
+                }
+                r.endObject();
+                return o;
+            }
+            case BEGIN_ARRAY -> {
+                JsonArray a = new JsonArray();
+                r.beginArray();
+                while (r.hasNext()) a.add(readJson(r, file, depth + 1));
+                r.endArray();
+                return a;
+            }
+            case STRING -> { return new JsonPrimitive(r.nextString()); }
+            case NUMBER -> { return new JsonPrimitive(new BigDecimal(r.nextString())); }
+            case BOOLEAN -> { return new JsonPrimitive(r.nextBoolean()); }
+            case NULL -> { r.nextNull(); return com.google.gson.JsonNull.INSTANCE; }
+            default -> throw new CheckpointFormatException(file, "safetensors header: unexpected JSON token " + r.peek());
         }
     }
 

@@ -130,6 +130,8 @@ class SafeTensorsTest {
             "{'__metadata__':{'k':3}}                                                      | 0  | value of 'k' is not a string",
             "{'w':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}} x                      | 4  | not valid JSON",
             "[1,2]                                                                          | 0  | does not start with '{'",
+            "{'w':{'dtype':'F32','shape':[1],'data_offsets':[0,4]},'w':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}} | 4 | names 'w' twice",
+            "{'w':{'dtype':'F32','shape':[1],'data_offsets':[0,4],'x':[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}} | 4 | deeper than 16 levels",
     })
     void malformedHeadersAreRefusedNamingFileAndTensor(String header, int dataBytes, String problem, @TempDir Path dir) throws IOException {
         Path f = craft(dir, header.replace('\'', '"'), Math.abs(dataBytes));
@@ -153,6 +155,35 @@ class SafeTensorsTest {
         Path tiny = dir.resolve("tiny.safetensors");
         Files.write(tiny, new byte[]{1, 2, 3});
         assertTrue(assertThrows(CheckpointFormatException.class, () -> SafeTensors.read(tiny)).getMessage().contains("too short"));
+    }
+
+    /** Random corruption of a valid file (header bytes changed, file cut) ends in a clean error or a read, never anything else. */
+    @Test
+    void corruptedFilesFailCleanly(@TempDir Path dir) throws IOException {
+        Path good = dir.resolve("good.safetensors");
+        SafeTensors.write(good, sample(), Map.of("config", "{\"a\":1}"));
+        byte[] bytes = Files.readAllBytes(good);
+        int headerEnd = 8 + (int) ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        Random rng = new Random(9);
+        int refused = 0;
+        for (int trial = 0; trial < 300; trial++) {
+            byte[] m = bytes.clone();
+            if (rng.nextInt(4) == 0) {
+                m = Arrays.copyOf(m, rng.nextInt(m.length));
+            } else {
+                for (int k = 0; k < 1 + rng.nextInt(3); k++) m[rng.nextInt(headerEnd)] = (byte) (32 + rng.nextInt(95));
+            }
+            Path f = dir.resolve("fuzz.safetensors");
+            Files.write(f, m);
+            try {
+                SafeTensors.read(f);
+            } catch (CheckpointFormatException expected) {
+                refused++;
+            } catch (Throwable t) {
+                throw new AssertionError("trial " + trial + " threw " + t, t);
+            }
+        }
+        assertTrue(refused > 150, "most corruptions must be detected, only " + refused + " were");
     }
 
     /** A tensor map whose second pass (the data pass) throws after one tensor: a crash midway. */
