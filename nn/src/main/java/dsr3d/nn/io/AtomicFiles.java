@@ -17,6 +17,8 @@ import java.nio.file.StandardOpenOption;
 final class AtomicFiles {
     private AtomicFiles() {}
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     /** Writes one file's content into an open channel. */
     @FunctionalInterface
     interface Body {
@@ -28,10 +30,18 @@ final class AtomicFiles {
         Path dir = abs.getParent();
         if (dir == null) throw new IOException(target + ": has no parent folder");
         if (!Files.isDirectory(dir)) throw new IOException(target + ": folder " + dir + " does not exist");
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: that makes the file owner-only (0600), and the checkpoint
+        // should get the usual permissions (umask), like any file the user writes.
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        FileChannel out;
+        try {
+            out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException(target + ": temporary file " + tmp + " already exists", e);
+        }
         boolean done = false;
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (out) {
                 body.writeTo(out);
                 out.force(true);
             }
@@ -41,8 +51,18 @@ final class AtomicFiles {
                 throw new IOException(target + ": the file system cannot rename atomically, refusing a non-atomic replace", e);
             }
             done = true;
+            syncFolder(dir);
         } finally {
             if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Makes the rename itself durable where the platform allows fsync on a folder (Linux). */
+    private static void syncFolder(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not supported here (e.g. Windows); the data itself was already forced
         }
     }
 }
