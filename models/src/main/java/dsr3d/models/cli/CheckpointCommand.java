@@ -41,12 +41,6 @@ import java.util.concurrent.Callable;
 public final class CheckpointCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    /** Registers this command with the CLI (META-INF/services/dsr3d.models.cli.CliExtension). */
-    public static final class Extension implements CliExtension {
-        @Override public String name() { return "checkpoint"; }
-        @Override public Object command() { return new CheckpointCommand(); }
-    }
-
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
