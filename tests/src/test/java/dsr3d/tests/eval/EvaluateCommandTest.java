@@ -137,8 +137,8 @@ class EvaluateCommandTest {
             assertEquals(1.0, value(json, "perfect", key), 1e-12, key);
             if (!key.endsWith("_ap")) assertEquals(0.0, value(json, "inverted", key), 1e-12, key);
         }
-        // Inverted AP by hand: image level, scores good 1, 1 (max 2... ) -> see below.
-        // Image scores: good 2, 2; defective 1, 1. Thresholds 2 (tp 0) and 1 (tp 2 of 4, P 1/2, R 1): AP = 1/2.
+        // Inverted image AP by hand: scores good 2, 2; defective 1, 1. Threshold 2: tp 0; threshold 1:
+        // tp 2 of 4 predicted, P = 1/2, R = 1. AP = 1/2.
         assertEquals(0.5, value(json, "inverted", "image_ap"), 1e-12);
 
         // Random maps: every metric against the brute-force definitions.
