@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * float TIFF anomaly maps, writes metrics.json, metrics.md and per-object curve pictures, and
  * prints the table. See {@link TestSetEvaluation} for the protocols.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
         description = {"Compute image AUROC, pixel AUROC, AU-PRO, image AP and pixel AP of anomaly maps on an MVTec 3D-AD test set.",
                 "Maps: ANOMALY_MAPS_DIR/<object>/test/<type>/<stem>.tiff, single-channel float32; image score = map maximum.",
                 "Writes OUTPUT_DIR/metrics.json, OUTPUT_DIR/metrics.md and OUTPUT_DIR/<object>/{roc,pro}.png."})
