@@ -1,0 +1,120 @@
+package dsr3d.simulate.io;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * PNG (and, for reading RGB, any format ImageIO decodes, e.g. JPEG) through javax.imageio.
+ *
+ * <ul>
+ *   <li>{@link #readRgb}: any colour type (grey, palette, alpha, 16-bit) converted to 8-bit RGB;
+ *       alpha is dropped.</li>
+ *   <li>{@link #readGray8}: a single-channel mask with its stored values untouched (MVTec gt
+ *       class ids 255, 254, ... must not go through a colour conversion).</li>
+ *   <li>{@link #readGray16}: a 16-bit single-channel image (Eyecandies depth) as raw values.</li>
+ *   <li>{@link #writeRgb}, {@link #writeGray8}: 8-bit PNG (colour type 2 / 0), atomically.</li>
+ * </ul>
+ */
+public final class Png {
+    private Png() {}
+
+    public static ByteImage readRgb(Path file) throws IOException {
+        BufferedImage img = read(file);
+        int w = img.getWidth(), h = img.getHeight();
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        byte[] d = new byte[3 * w * h];
+        for (int i = 0; i < argb.length; i++) {
+            d[3 * i] = (byte) (argb[i] >> 16);
+            d[3 * i + 1] = (byte) (argb[i] >> 8);
+            d[3 * i + 2] = (byte) argb[i];
+        }
+        return new ByteImage(w, h, 3, d);
+    }
+
+    public static ByteImage readGray8(Path file) throws IOException {
+        BufferedImage img = read(file);
+        Raster r = img.getRaster();
+        int w = img.getWidth(), h = img.getHeight();
+        if (r.getNumBands() != 1)
+            throw new IOException(file + ": expected a single-channel grey PNG mask, got " + r.getNumBands() + " channels");
+        byte[] d = new byte[w * h];
+        int[] row = new int[w];
+        boolean palette = img.getColorModel() instanceof IndexColorModel;
+        IndexColorModel icm = palette ? (IndexColorModel) img.getColorModel() : null;
+        int bits = r.getSampleModel().getSampleSize(0);
+        if (!palette && bits != 8)
+            throw new IOException(file + ": expected an 8-bit grey PNG mask, got " + bits + " bits per sample");
+        for (int y = 0; y < h; y++) {
+            r.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) d[y * w + x] = (byte) (palette ? icm.getRed(row[x]) : row[x]);
+        }
+        return new ByteImage(w, h, 1, d);
+    }
+
+    /** Raw 16-bit values 0..65535 (exact in float) as a 1-channel image. */
+    public static FloatImage readGray16(Path file) throws IOException {
+        BufferedImage img = read(file);
+        Raster r = img.getRaster();
+        if (r.getNumBands() != 1 || r.getDataBuffer().getDataType() != DataBuffer.TYPE_USHORT)
+            throw new IOException(file + ": expected a 16-bit single-channel PNG, got " + r.getNumBands()
+                    + " channel(s) of " + r.getSampleModel().getSampleSize(0) + " bits");
+        int w = img.getWidth(), h = img.getHeight();
+        float[] d = new float[w * h];
+        r.getSamples(0, 0, w, h, 0, d);
+        return new FloatImage(w, h, 1, d);
+    }
+
+    public static void writeRgb(Path file, ByteImage image) throws IOException {
+        if (image.channels() != 3) throw new IllegalArgumentException("writeRgb needs 3 channels, got " + image.channels());
+        BufferedImage img = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
+        int[] px = new int[image.width() * image.height() * 3];
+        byte[] d = image.data();
+        for (int i = 0; i < px.length; i++) px[i] = d[i] & 0xFF;
+        img.getRaster().setPixels(0, 0, image.width(), image.height(), px);
+        AtomicFiles.write(file, encode(img, file));
+    }
+
+    public static void writeGray8(Path file, ByteImage image) throws IOException {
+        if (image.channels() != 1) throw new IllegalArgumentException("writeGray8 needs 1 channel, got " + image.channels());
+        BufferedImage img = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_BYTE_GRAY);
+        WritableRaster r = img.getRaster();
+        r.setDataElements(0, 0, image.width(), image.height(), image.data().clone());
+        AtomicFiles.write(file, encode(img, file));
+    }
+
+    private static byte[] encode(BufferedImage img, Path file) throws IOException {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream(img.getWidth() * img.getHeight());
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bos)) { // no temp-file cache
+            writer.setOutput(out);
+            writer.write(img);
+        } finally {
+            writer.dispose();
+        }
+        return bos.toByteArray();
+    }
+
+    private static BufferedImage read(Path file) throws IOException {
+        BufferedImage img;
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        try {
+            img = ImageIO.read(new FileImageInputStream(file.toFile())); // ImageIO.read closes the stream
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + ": cannot decode image: " + e.getMessage(), e);
+        }
+        if (img == null) throw new IOException(file + ": not an image format ImageIO can read");
+        return img;
+    }
+}
