@@ -86,12 +86,32 @@ final class Defects {
             }
     }
 
+    /** Stain colours: soot, rust, blue ink, green, red, white powder. */
+    private static final float[][] STAIN_COLOURS = {{0.08f, 0.07f, 0.06f}, {0.55f, 0.2f, 0.08f}, {0.15f, 0.25f, 0.6f},
+            {0.2f, 0.45f, 0.15f}, {0.75f, 0.15f, 0.2f}, {0.9f, 0.9f, 0.85f}};
+
+    /** A random stain colour that differs clearly from the surface at pixel i (so a stain on black rubber is not black). */
+    private static float[] stainColour(float[] albedo, int n, int i, Rng rng) {
+        double[] difference = new double[STAIN_COLOURS.length];
+        int[] ok = new int[STAIN_COLOURS.length];
+        int k = 0;
+        for (int c = 0; c < STAIN_COLOURS.length; c++) {
+            double diff = 0;
+            for (int ch = 0; ch < 3; ch++) diff += Math.abs(STAIN_COLOURS[c][ch] - albedo[ch * n + i]);
+            difference[c] = diff;
+            if (diff > 0.6) ok[k++] = c;
+        }
+        if (k > 0) return STAIN_COLOURS[ok[rng.nextInt(k)]];
+        int best = 0;
+        for (int c = 1; c < difference.length; c++) if (difference[c] > difference[best]) best = c;
+        return STAIN_COLOURS[best];
+    }
+
     /** A stain: a noisy blob of a foreign colour (dark, rust, blue or green), albedo only. */
     private static int stain(float[] albedo, ObjectModel obj, byte[] gt, double cx, double cy, Rng rng, int classId) {
         int size = obj.size(), n = size * size;
         double r = size * rng.uniform(0.045, 0.08);
-        float[][] colours = {{0.08f, 0.07f, 0.06f}, {0.55f, 0.2f, 0.08f}, {0.15f, 0.25f, 0.6f}, {0.2f, 0.45f, 0.15f}, {0.75f, 0.15f, 0.2f}};
-        float[] colour = colours[rng.nextInt(colours.length)];
+        float[] colour = stainColour(albedo, n, (int) cy * size + (int) cx, rng);
         double opacity = rng.uniform(0.65, 0.9);
         int box = (int) Math.ceil(2 * r) + 2;
         int boxSize = box * 2;

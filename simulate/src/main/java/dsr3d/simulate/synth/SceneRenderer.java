@@ -27,7 +27,7 @@ import dsr3d.simulate.io.FloatImage;
 final class SceneRenderer {
     static final double FOCAL_PER_SIDE = 3.3;
     static final double MAX_VIEW_ANGLE_DEG = 72;
-    static final double DEFECT_SHADING = 0.15;
+    static final double DEFECT_SHADING = 0.08;
 
     /** The pixel size on the plane at the nominal distance, for generators that think in pixels. */
     static double nominalPixelMetres(int size) { return 0.5 / (FOCAL_PER_SIDE * size); }

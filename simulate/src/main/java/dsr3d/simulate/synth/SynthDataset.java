@@ -124,19 +124,33 @@ public final class SynthDataset {
 
     /** Renders one sample of {@code category} with defect folder {@code type} ("good", "bump", ...). */
     public static Sample sample(SynthCategory category, String type, int size, Rng rng) {
-        ObjectModel obj = category.generate(size, SceneRenderer.nominalPixelMetres(size), rng);
+        return sample(category, type, size, rng, true);
+    }
+
+    /**
+     * As {@link #sample(SynthCategory, String, int, Rng)}; with {@code withDefects = false} the
+     * same stream gives the same scene (object, light, sensor noise) without its defects, which
+     * is how the tests see exactly what a defect changed.
+     */
+    public static Sample sample(SynthCategory category, String type, int size, Rng rng, boolean withDefects) {
+        if (!TEST_TYPES.contains(type)) throw new IllegalArgumentException("unknown test type '" + type + "'; expected one of " + TEST_TYPES);
+        // Separate streams for object, defects and rendering, so that defects change nothing else.
+        Rng objectRng = rng.split(), defectRng = rng.split(), renderRng = rng.split();
+        ObjectModel obj = category.generate(size, SceneRenderer.nominalPixelMetres(size), objectRng);
         float[] height = obj.height().clone(), albedo = obj.albedo().clone();
         byte[] gt = new byte[size * size];
-        switch (type) {
-            case "good" -> { }
-            case "combined" -> {
-                List<DefectType> geo = DefectType.geometricTypes();
-                Defects.apply(geo.get(rng.nextInt(geo.size())), obj, height, albedo, gt, rng);
-                Defects.apply(DefectType.COLOR, obj, height, albedo, gt, rng);
+        if (withDefects) {
+            switch (type) {
+                case "good" -> { }
+                case "combined" -> {
+                    List<DefectType> geo = DefectType.geometricTypes();
+                    Defects.apply(geo.get(defectRng.nextInt(geo.size())), obj, height, albedo, gt, defectRng);
+                    Defects.apply(DefectType.COLOR, obj, height, albedo, gt, defectRng);
+                }
+                default -> Defects.apply(DefectType.valueOf(type.toUpperCase(Locale.ROOT)), obj, height, albedo, gt, defectRng);
             }
-            default -> Defects.apply(DefectType.valueOf(type.toUpperCase(Locale.ROOT)), obj, height, albedo, gt, rng);
         }
-        SceneRenderer.Rendered r = SceneRenderer.render(obj, height, albedo, rng);
+        SceneRenderer.Rendered r = SceneRenderer.render(obj, height, albedo, renderRng);
         return new Sample(r.rgb(), r.xyz(), new ByteImage(size, size, 1, gt));
     }
 
