@@ -54,5 +54,14 @@ public final class Rng {
 
     public double gaussian() { return random.nextGaussian(); }
 
+    /**
+     * A cheap bell-shaped variate with mean 0 and standard deviation 1 (Irwin-Hall: the sum of
+     * four uniforms, centred and scaled; support +-3.46), for per-pixel sensor noise where exact
+     * normality does not matter and nextGaussian would dominate the run time.
+     */
+    public double noise() {
+        return (random.nextDouble() + random.nextDouble() + random.nextDouble() + random.nextDouble() - 2) * 1.7320508075688772;
+    }
+
     public long nextLong() { return random.nextLong(); }
 }

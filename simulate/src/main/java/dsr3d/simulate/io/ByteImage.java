@@ -42,4 +42,8 @@ public record ByteImage(int width, int height, int channels, byte[] data) {
             }
         return new ByteImage(width, height, channels, d);
     }
+
+    /** Size only (the record default would print every sample). */
+    @Override
+    public String toString() { return "%s[%dx%dx%d %s]".formatted(getClass().getSimpleName(), width, height, channels, "8-bit"); }
 }

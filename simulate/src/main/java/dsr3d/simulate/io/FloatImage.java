@@ -41,4 +41,8 @@ public record FloatImage(int width, int height, int channels, float[] data) {
         for (int i = 0; i < out.length; i++) out[i] = data[i * channels + c];
         return out;
     }
+
+    /** Size only (the record default would print every sample). */
+    @Override
+    public String toString() { return "%s[%dx%dx%d %s]".formatted(getClass().getSimpleName(), width, height, channels, "float"); }
 }

@@ -12,16 +12,18 @@ import java.nio.file.StandardOpenOption;
  * clouds, H x W x 3 float32) and what the evaluation writes (anomaly maps, H x W x 1).
  *
  * <p>Reading accepts: little- and big-endian files; the first image (IFD) only; strips with any
- * RowsPerStrip; compression none (1), LZW (5) and PackBits (32773); predictor none (1) or
+ * RowsPerStrip; compression none (1), LZW (5), Deflate (8, 32946) and PackBits (32773); predictor none (1) or
  * floating point (3); PlanarConfiguration 1 (chunky); SampleFormat 3 with BitsPerSample 32 for
  * every sample. Anything else is rejected with an {@link IOException} that names the file and
  * the tag. Every offset and count is checked against the file length before use, and the pixel
  * buffer is only allocated once its size is proven plausible, so hostile files give a clear
  * error instead of an OutOfMemoryError or an index exception.
  *
- * <p>Writing produces a little-endian, uncompressed, single-strip file (photometric RGB for
- * 3 channels, BlackIsZero otherwise) via a temporary file and a rename, so a reader never sees
- * a half-written file.
+ * <p>Writing produces a little-endian, single-strip file (photometric RGB for 3 channels,
+ * BlackIsZero otherwise), uncompressed by default (what MVTec 3D-AD ships, readable by anything)
+ * or Deflate with the floating-point predictor (a few times smaller for smooth depth; read by
+ * libtiff, tifffile, PIL), via a temporary file and a rename, so a reader never sees a
+ * half-written file.
  */
 public final class Tiff {
     private Tiff() {}
@@ -31,7 +33,8 @@ public final class Tiff {
             PHOTOMETRIC = 262, STRIP_OFFSETS = 273, SAMPLES_PER_PIXEL = 277, ROWS_PER_STRIP = 278,
             STRIP_BYTE_COUNTS = 279, PLANAR_CONFIGURATION = 284, PREDICTOR = 317, TILE_WIDTH = 322,
             EXTRA_SAMPLES = 338, SAMPLE_FORMAT = 339;
-    static final int COMPRESSION_NONE = 1, COMPRESSION_LZW = 5, COMPRESSION_PACKBITS = 32773;
+    static final int COMPRESSION_NONE = 1, COMPRESSION_LZW = 5, COMPRESSION_DEFLATE = 8, COMPRESSION_ADOBE_DEFLATE = 32946,
+            COMPRESSION_PACKBITS = 32773;
 
     /** Largest decoded image accepted: 2^30 bytes (e.g. 16k x 16k x 1 float). */
     static final long MAX_PIXEL_BYTES = 1L << 30;
@@ -100,8 +103,10 @@ public final class Tiff {
                 if (f != 3) throw fail("SampleFormat (tag 339) = " + f + " (" + sampleFormatName(f)
                         + ") not supported; only 3 (IEEE float)");
             long compression = scalar(COMPRESSION, 1);
-            if (compression != COMPRESSION_NONE && compression != COMPRESSION_LZW && compression != COMPRESSION_PACKBITS)
-                throw fail("Compression (tag 259) = " + compression + " not supported; only 1 (none), 5 (LZW), 32773 (PackBits)");
+            if (compression != COMPRESSION_NONE && compression != COMPRESSION_LZW && compression != COMPRESSION_PACKBITS
+                    && compression != COMPRESSION_DEFLATE && compression != COMPRESSION_ADOBE_DEFLATE)
+                throw fail("Compression (tag 259) = " + compression
+                        + " not supported; only 1 (none), 5 (LZW), 8/32946 (Deflate), 32773 (PackBits)");
             long predictor = scalar(PREDICTOR, 1);
             if (predictor != 1 && predictor != 3)
                 throw fail("Predictor (tag 317) = " + predictor + " not supported; only 1 (none) or 3 (floating point)");
@@ -150,6 +155,8 @@ public final class Tiff {
                         yield want;
                     }
                     case COMPRESSION_PACKBITS -> TiffCodecs.unpackBits(buf.array(), (int) off, (int) cnt, pixels, dstPos, want);
+                    case COMPRESSION_DEFLATE, COMPRESSION_ADOBE_DEFLATE ->
+                            TiffCodecs.inflate(buf.array(), (int) off, (int) cnt, pixels, dstPos, want);
                     default -> TiffCodecs.lzwDecode(buf.array(), (int) off, (int) cnt, pixels, dstPos, want);
                 };
                 if (got != want)
@@ -242,44 +249,55 @@ public final class Tiff {
 
     /** Writes {@code image} as an uncompressed little-endian float32 TIFF, atomically. */
     public static void writeFloat(Path file, FloatImage image) throws IOException {
-        AtomicFiles.write(file, encode(image));
+        AtomicFiles.write(file, encode(image, false));
+    }
+
+    /** As {@link #writeFloat(Path, FloatImage)}; {@code deflate} selects Deflate + floating-point predictor. */
+    public static void writeFloat(Path file, FloatImage image, boolean deflate) throws IOException {
+        AtomicFiles.write(file, encode(image, deflate));
     }
 
     /** The bytes of an uncompressed little-endian float32 TIFF holding {@code image}. */
-    public static byte[] encode(FloatImage image) {
+    public static byte[] encode(FloatImage image) { return encode(image, false); }
+
+    /** The bytes of a little-endian float32 TIFF, uncompressed or Deflate with predictor 3. */
+    public static byte[] encode(FloatImage image, boolean deflate) {
         int w = image.width(), h = image.height(), spp = image.channels();
-        long pixelBytes = (long) w * h * spp * 4;
-        if (pixelBytes > MAX_PIXEL_BYTES)
-            throw new IllegalArgumentException("image too large for this TIFF writer: " + pixelBytes + " bytes");
+        long rawBytes = (long) w * h * spp * 4;
+        if (rawBytes > MAX_PIXEL_BYTES)
+            throw new IllegalArgumentException("image too large for this TIFF writer: " + rawBytes + " bytes");
+        byte[] pixels = new byte[(int) rawBytes];
+        ByteBuffer.wrap(pixels).order(deflate ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(image.data());
+        if (deflate) pixels = TiffCodecs.deflate(TiffCodecs.applyFloatPredictor(pixels, h, w * spp));
         boolean extra = spp != 1 && spp != 3;
-        int nTags = extra ? 12 : 11;
+        int nTags = 11 + (extra ? 1 : 0) + (deflate ? 1 : 0);
         int ifdPos = 8;
         int ifdBytes = 2 + 12 * nTags + 4;
         // Out-of-line values: BitsPerSample and SampleFormat (spp shorts each, if > 2), ExtraSamples (spp-1 shorts).
-        int arrays = ifdPos + ifdBytes;
-        int bitsPos = arrays, formatPos = bitsPos + (spp > 2 ? 2 * spp : 0);
+        int bitsPos = ifdPos + ifdBytes, formatPos = bitsPos + (spp > 2 ? 2 * spp : 0);
         int extraPos = formatPos + (spp > 2 ? 2 * spp : 0);
         int dataPos = extraPos + (extra && spp - 1 > 2 ? 2 * (spp - 1) : 0);
         dataPos = (dataPos + 3) & ~3;
-        ByteBuffer b = ByteBuffer.allocate((int) (dataPos + pixelBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(dataPos + pixels.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifdPos);
         b.position(ifdPos);
         b.putShort((short) nTags);
         tag(b, IMAGE_WIDTH, 4, 1, w);
         tag(b, IMAGE_LENGTH, 4, 1, h);
         shorts(b, BITS_PER_SAMPLE, spp, 32, bitsPos);
-        tag(b, COMPRESSION, 3, 1, COMPRESSION_NONE);
+        tag(b, COMPRESSION, 3, 1, deflate ? COMPRESSION_DEFLATE : COMPRESSION_NONE);
         tag(b, PHOTOMETRIC, 3, 1, spp == 3 ? 2 : 1);
         tag(b, STRIP_OFFSETS, 4, 1, dataPos);
         tag(b, SAMPLES_PER_PIXEL, 3, 1, spp);
         tag(b, ROWS_PER_STRIP, 4, 1, h);
-        tag(b, STRIP_BYTE_COUNTS, 4, 1, (int) pixelBytes);
+        tag(b, STRIP_BYTE_COUNTS, 4, 1, pixels.length);
         tag(b, PLANAR_CONFIGURATION, 3, 1, 1);
+        if (deflate) tag(b, PREDICTOR, 3, 1, 3);
         if (extra) shorts(b, EXTRA_SAMPLES, spp - 1, 0, extraPos);
         shorts(b, SAMPLE_FORMAT, spp, 3, formatPos);
         b.putInt(0); // no next IFD
         b.position(dataPos);
-        b.asFloatBuffer().put(image.data());
+        b.put(pixels);
         return b.array();
     }
 

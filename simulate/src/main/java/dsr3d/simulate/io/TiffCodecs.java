@@ -101,4 +101,53 @@ final class TiffCodecs {
             System.arraycopy(tmp, 0, data, base, rowBytes);
         }
     }
+
+    /** zlib stream (TIFF Deflate, compression 8 or 32946); corrupt data ends the strip early. */
+    static int inflate(byte[] src, int off, int len, byte[] dst, int dstPos, int want) {
+        java.util.zip.Inflater inf = new java.util.zip.Inflater();
+        int got = 0;
+        try {
+            inf.setInput(src, off, len);
+            while (got < want && !inf.finished()) {
+                int k = inf.inflate(dst, dstPos + got, want - got);
+                if (k == 0 && (inf.needsInput() || inf.needsDictionary())) break;
+                got += k;
+            }
+        } catch (java.util.zip.DataFormatException e) {
+            return got;
+        } finally {
+            inf.end();
+        }
+        return got;
+    }
+
+    static byte[] deflate(byte[] data) {
+        java.util.zip.Deflater def = new java.util.zip.Deflater(6);
+        try {
+            def.setInput(data);
+            def.finish();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(data.length / 2 + 64);
+            byte[] chunk = new byte[65536];
+            while (!def.finished()) out.write(chunk, 0, def.deflate(chunk));
+            return out.toByteArray();
+        } finally {
+            def.end();
+        }
+    }
+
+    /**
+     * The inverse of {@link #undoFloatPredictor}: big-endian float bytes of each row are split
+     * into byte planes (most significant first), then differenced from the right.
+     */
+    static byte[] applyFloatPredictor(byte[] bigEndian, int rows, int samples) {
+        int rowBytes = samples * 4;
+        byte[] out = new byte[bigEndian.length];
+        for (int r = 0; r < rows; r++) {
+            int base = r * rowBytes;
+            for (int s = 0; s < samples; s++)
+                for (int b = 0; b < 4; b++) out[base + b * samples + s] = bigEndian[base + 4 * s + b];
+            for (int i = rowBytes - 1; i >= 1; i--) out[base + i] -= out[base + i - 1];
+        }
+        return out;
+    }
 }

@@ -91,6 +91,7 @@ public final class Perlin {
         double amp = 1;
         for (int o = 0; o < octaves; o++) {
             int res = baseRes << o;
+            if (o > 0 && res > Math.max(1, Math.min(h, w) / 2)) break; // finer than 2 px per cell adds nothing
             int ph = ceilTo(h, res), pw = ceilTo(w, res);
             float[] n = noise(ph, pw, res, res, rng);
             for (int y = 0; y < h; y++)

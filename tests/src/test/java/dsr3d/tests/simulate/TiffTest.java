@@ -71,6 +71,18 @@ class TiffTest {
         try (var s = Files.list(dir)) { assertEquals(1, s.count(), "the temporary file was renamed away"); }
     }
 
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "7,5,1", "13,3,3", "33,17,3", "6,3,4"})
+    void deflateWithFloatPredictorRoundTripsAndShrinksSmoothData(int w, int h, int c) throws IOException {
+        FloatImage img = random(w, h, c, 77L * w + h);
+        assertSameBits(img, Tiff.decode(Tiff.encode(img, true), "deflate.tiff"));
+        FloatImage smooth = FloatImage.zeros(64, 48, 3);   // a depth-like ramp
+        for (int i = 0; i < smooth.data().length; i++) smooth.data()[i] = 0.5f + (i / 3 % 64) * 1e-4f + (i / 192) * 2e-4f;
+        byte[] packed = Tiff.encode(smooth, true);
+        assertSameBits(smooth, Tiff.decode(packed, "ramp.tiff"));
+        assertTrue(packed.length < Tiff.encode(smooth).length / 3, "predictor + deflate: " + packed.length + " bytes");
+    }
+
     @Test
     void jdkImageIoReadsWhatWeWrite() throws IOException {
         FloatImage img = random(11, 7, 3, 5);
@@ -111,7 +123,7 @@ class TiffTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"NONE,3", "NONE,1", "LZW,3", "LZW,1", "PackBits,3", "PackBits,1"})
+    @CsvSource({"NONE,3", "NONE,1", "LZW,3", "LZW,1", "PackBits,3", "PackBits,1", "ZLib,3", "Deflate,1"})
     void readsJdkWrittenFiles(String compression, int channels) throws IOException {
         // Tall enough that the JDK splits it into several strips; smooth + noisy parts so LZW
         // codes grow past 9 bits and PackBits sees both runs and literals.
@@ -221,10 +233,10 @@ class TiffTest {
         byte[] plain = Tiff.encode(random(6, 5, 3, 3));
         FloatImage smooth = random(40, 30, 1, 4);
         for (int i = 0; i < smooth.data().length; i++) smooth.data()[i] = (i / 50) * 0.5f;
-        byte[] lzw = jdkTiff(smooth, "LZW"), packbits = jdkTiff(smooth, "PackBits");
-        qt().withExamples(400).forAll(integers().between(0, 2), integers().all(), integers().between(0, 6))
+        byte[][] sources = {plain, jdkTiff(smooth, "LZW"), jdkTiff(smooth, "PackBits"), Tiff.encode(smooth, true)};
+        qt().withExamples(400).forAll(integers().between(0, 3), integers().all(), integers().between(0, 6))
                 .checkAssert((which, seed, flips) -> {
-                    byte[] src = which == 0 ? plain : which == 1 ? lzw : packbits;
+                    byte[] src = sources[which];
                     Random r = new Random(seed);
                     byte[] t = Arrays.copyOf(src, 1 + r.nextInt(src.length));
                     for (int k = 0; k < flips; k++) t[r.nextInt(Math.min(t.length, 200))] = (byte) r.nextInt(256);
