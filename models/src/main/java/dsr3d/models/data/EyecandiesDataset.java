@@ -130,7 +130,7 @@ public final class EyecandiesDataset {
             } catch (IOException e) {
                 problems.add(new DataProblem(meta, "cannot read metadata: " + e.getMessage()));
             } catch (DataException e) {
-                problems.add(new DataProblem(meta, e.getMessage()));
+                problems.add(new DataProblem(meta, e.detail()));
             }
         }
         if (type.equals("bad") && !it.containsKey("mask"))

@@ -108,8 +108,8 @@ public final class Mvtec3dDataset {
     private static void validateSample(Sample s, List<DataProblem> out) {
         Raster rgb = null;
         FloatImage xyz = null;
-        try { rgb = readRgb(s.rgb()); } catch (DataException e) { out.add(new DataProblem(e.file(), e.getMessage())); }
-        try { xyz = readXyz(s.xyz()); } catch (DataException e) { out.add(new DataProblem(e.file(), e.getMessage())); }
+        try { rgb = readRgb(s.rgb()); } catch (DataException e) { out.add(new DataProblem(e.file(), e.detail())); }
+        try { xyz = readXyz(s.xyz()); } catch (DataException e) { out.add(new DataProblem(e.file(), e.detail())); }
         if (rgb != null && xyz != null && (rgb.width() != xyz.width() || rgb.height() != xyz.height()))
             out.add(new DataProblem(s.xyz(), sizeMismatch("xyz", xyz.width(), xyz.height(), s.rgb(), rgb)));
         if (s.gt() != null) {
@@ -117,7 +117,7 @@ public final class Mvtec3dDataset {
                 Raster gt = readGt(s.gt());
                 if (rgb != null && (gt.width() != rgb.width() || gt.height() != rgb.height()))
                     out.add(new DataProblem(s.gt(), sizeMismatch("gt", gt.width(), gt.height(), s.rgb(), rgb)));
-            } catch (DataException e) { out.add(new DataProblem(e.file(), e.getMessage())); }
+            } catch (DataException e) { out.add(new DataProblem(e.file(), e.detail())); }
         }
     }
 
@@ -218,7 +218,7 @@ public final class Mvtec3dDataset {
         Map<String, Path> xyz = stems(td.resolve("xyz"), true, ".tiff", ".tif");
         boolean defect = split.equals("test") && !type.equals("good");
         Path gtDir = td.resolve("gt");
-        Map<String, Path> gt = stems(gtDir, defect, ".png");
+        Map<String, Path> gt = stems(gtDir, false, ".png");   // a missing gt is reported per sample below
         List<Sample> out = new ArrayList<>();
         for (String stem : new TreeSet<>(rgb.keySet())) {
             Path x = xyz.get(stem);
