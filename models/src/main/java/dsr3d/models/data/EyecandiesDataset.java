@@ -56,6 +56,8 @@ public final class EyecandiesDataset {
      */
     public static EyecandiesDataset open(Path root, LoadOptions options, int light) {
         if (light < 0 || light > 5) throw new IllegalArgumentException("light must be 0..5 (image_0..image_5), got " + light);
+        if (options.method() != LoadOptions.Method.THREE_DSR)
+            throw new IllegalArgumentException("Eyecandies loading supports the 3DSR preprocessing only, got " + options.method());
         if (!Files.isDirectory(root)) throw new DataException(root, "Eyecandies root is not a folder");
         EyecandiesDataset ds = new EyecandiesDataset(root, options, light);
         if (isCategory(root)) ds.scanCategory(root.getFileName().toString(), root);

@@ -141,6 +141,13 @@ public final class Mvtec3dDataset {
         }
         float[] cloud = xyz.data().clone();
         zeroNonFinitePoints(cloud);
+        if (options.method() == LoadOptions.Method.BTF) {
+            java.util.Random rng = new java.util.Random(options.ransacSeed() ^ s.xyz().toString().hashCode());
+            PreprocessBtf.Offline o = PreprocessBtf.offline(cloud, rgb.data(), gt, xyz.height(), xyz.width(), rng);
+            PreprocessBtf.Loaded b = PreprocessBtf.load(o.xyz(), o.side(), o.side(), o.rgb(), o.side(), o.side(),
+                    o.gt(), o.side(), o.side(), options.size());
+            return new LoadedSample(s, b.input(), b.foreground(), b.foreground(), b.gt(), b.size(), s.label());
+        }
         Preprocess3dsr.Result r = Preprocess3dsr.apply(cloud, xyz.height(), xyz.width(), rgb.data(), rgb.height(), rgb.width(),
                 gt, rgb.height(), rgb.width(), options.size(), options.gtMode(),
                 Preprocess3dsr.PlaneRule.MVTEC_CORNER_PATCHES);
