@@ -40,6 +40,8 @@ public final class EyecandiesDataset {
     private final int light;
     private final Map<String, Map<String, List<Sample>>> index = new TreeMap<>();
     private final List<DataProblem> problems = new ArrayList<>();
+    /** Loads through the on-disk cache when one is set ({@link #withCache}). */
+    private Sample.SampleLoader cached;
 
     private EyecandiesDataset(Path root, LoadOptions options, int light) {
         this.root = root;
@@ -143,7 +145,18 @@ public final class EyecandiesDataset {
 
     // ------------------------------------------------------------------ loading
 
-    LoadedSample load(Sample s) {
+    LoadedSample load(Sample s) { return cached != null ? cached.load(s) : loadUncached(s); }
+
+    /**
+     * Serves loads from an on-disk cache of preprocessed samples in {@code dir} (created on
+     * demand; keyed by options and file identity, see {@link SampleCache}). Returns this.
+     */
+    public EyecandiesDataset withCache(Path dir) {
+        cached = new SampleCache(dir).wrap(this::loadUncached, options);
+        return this;
+    }
+
+    private LoadedSample loadUncached(Sample s) {
         if (s.gt() == null && s.label() == 1)
             throw new DataException(s.depth().resolveSibling(s.stem() + "_mask.png"), "missing mask for anomalous sample");
         Raster rgb = Mvtec3dDataset.readRgb(s.rgb());

@@ -36,6 +36,8 @@ public final class Mvtec3dDataset {
     /** category -> split -> type -> samples sorted by stem. */
     private final Map<String, Map<String, Map<String, List<Sample>>>> index = new TreeMap<>();
     private final List<DataProblem> problems = new ArrayList<>();
+    /** Loads through the on-disk cache when one is set ({@link #withCache}). */
+    private Sample.SampleLoader cached;
 
     private Mvtec3dDataset(Path root, LoadOptions options) {
         this.root = root;
@@ -124,7 +126,18 @@ public final class Mvtec3dDataset {
     // ------------------------------------------------------------------ loading
 
     /** Reads the three files of an MVTec sample, checks them against each other, preprocesses. */
-    LoadedSample load(Sample s) {
+    LoadedSample load(Sample s) { return cached != null ? cached.load(s) : loadUncached(s); }
+
+    /**
+     * Serves loads from an on-disk cache of preprocessed samples in {@code dir} (created on
+     * demand; keyed by options and file identity, see {@link SampleCache}). Returns this.
+     */
+    public Mvtec3dDataset withCache(Path dir) {
+        cached = new SampleCache(dir).wrap(this::loadUncached, options);
+        return this;
+    }
+
+    private LoadedSample loadUncached(Sample s) {
         if (s.gt() == null && s.label() == 1)
             throw new DataException(expectedGt(s), "missing gt mask for defect image " + s.rgb().getFileName()
                     + " (test/" + s.type() + ")");
