@@ -25,8 +25,10 @@ import java.util.stream.Stream;
  * decodes every file (slow on the real data) and checks formats and sizes.
  *
  * <p>The root may also be a single category folder (one holding train/ or test/).
- * gt pixel values are class ids (253..255), binarised with != 0; train, validation and a
- * test/good sample without a gt file load an all-zero mask, as the official loaders do.
+ * gt pixel values are class ids (253..255), binarised with != 0 (or kept as bilinear/255 in the
+ * 3DSR-compat mode). Train, validation and test/good samples load an all-zero mask whether or not
+ * a gt file exists, as the official 3DSR test loader does; {@link #validate} reports a good
+ * sample whose gt is not all zero, and a defect sample whose gt is.
  */
 public final class Mvtec3dDataset {
     public static final List<String> SPLITS = List.of("train", "validation", "test");
@@ -119,6 +121,10 @@ public final class Mvtec3dDataset {
                 Raster gt = readGt(s.gt());
                 if (rgb != null && (gt.width() != rgb.width() || gt.height() != rgb.height()))
                     out.add(new DataProblem(s.gt(), sizeMismatch("gt", gt.width(), gt.height(), s.rgb(), rgb)));
+                boolean any = false;
+                for (int v : gt.data()) any |= v != 0;
+                if (any && s.label() == 0) out.add(new DataProblem(s.gt(), "gt of a 'good' sample has defect pixels (ignored when loading)"));
+                if (!any && s.label() == 1) out.add(new DataProblem(s.gt(), "gt of a defect sample is all zero"));
             } catch (DataException e) { out.add(new DataProblem(e.file(), e.detail())); }
         }
     }
@@ -146,7 +152,7 @@ public final class Mvtec3dDataset {
         if (rgb.width() != xyz.width() || rgb.height() != xyz.height())
             throw new DataException(s.xyz(), sizeMismatch("xyz", xyz.width(), xyz.height(), s.rgb(), rgb));
         int[] gt = null;
-        if (s.gt() != null) {
+        if (s.gt() != null && s.label() == 1) {     // good samples load zeros, as the official loader
             Raster g = readGt(s.gt());
             if (g.width() != rgb.width() || g.height() != rgb.height())
                 throw new DataException(s.gt(), sizeMismatch("gt", g.width(), g.height(), s.rgb(), rgb));

@@ -145,6 +145,10 @@ class Mvtec3dDatasetTest {
         Path garbage = c.resolve("test/good/rgb/000.png");
         Files.write(garbage, "not a png at all".getBytes());
 
+        // 8. a 'good' sample whose gt marks defect pixels
+        Path dirtyGoodGt = c.resolve("test/good/gt/001.png");
+        Png.writeGray8(dirtyGoodGt, MvtecTree.gt(MvtecTree.W, MvtecTree.H, 255, 0, 3, 0, 3));
+
         Mvtec3dDataset ds = Mvtec3dDataset.open(root, OPTS);
         List<Path> scanFiles = ds.problems().stream().map(DataProblem::file).toList();
         assertTrue(scanFiles.contains(lonelyRgb), "rgb without xyz: " + ds.problems());
@@ -161,9 +165,11 @@ class Mvtec3dDatasetTest {
 
         List<DataProblem> all = ds.validate(null);
         List<Path> files = all.stream().map(DataProblem::file).toList();
-        for (Path p : List.of(lonelyRgb, lonelyXyz, missingGt, smallGt, truncated, wrongFormat, oneChannel, garbage))
+        for (Path p : List.of(lonelyRgb, lonelyXyz, missingGt, smallGt, truncated, wrongFormat, oneChannel, garbage, dirtyGoodGt))
             assertTrue(files.contains(p), "validate reports " + p + ": " + all);
         for (DataProblem p : all) assertTrue(p.toString().startsWith(p.file().toString()), p.toString());
+        // good samples load an all-zero gt whatever their file says (as the official loader)
+        for (float v : ds.samples("tire", "test", "good").get(1).load().gt()) assertEquals(0f, v);
         // the intact samples still load
         ds.samples("tire", "test", "hole").get(0).load();
         ds.samples("tire", "train", "good").get(0).load();
