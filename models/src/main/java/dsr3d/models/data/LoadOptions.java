@@ -6,8 +6,8 @@ package dsr3d.models.data;
  * @param size       output side S (3DSR: 384, BTF/M3DM: 224)
  * @param gtMode     how the gt mask is brought to S x S (3DSR method only; BTF uses PIL nearest)
  * @param method     which published preprocessing
- * @param ransacSeed seed of the BTF plane RANSAC (the original is unseeded); mixed with the file
- *                   name so samples differ but runs repeat
+ * @param ransacSeed seed of the BTF plane RANSAC (the original is unseeded); mixed with the sample's
+ *                   identity (dataset/category/split/type/stem) so samples differ but runs repeat
  */
 public record LoadOptions(int size, Preprocess3dsr.GtMode gtMode, Method method, long ransacSeed) {
 

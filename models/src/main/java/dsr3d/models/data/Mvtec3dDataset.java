@@ -131,7 +131,7 @@ public final class Mvtec3dDataset {
 
     // ------------------------------------------------------------------ loading
 
-    /** Reads the three files of an MVTec sample, checks them against each other, preprocesses. */
+    /** Loads a sample of this dataset (through the cache if one is set). */
     LoadedSample load(Sample s) { return cached != null ? cached.load(s) : loadUncached(s); }
 
     /**
@@ -143,6 +143,7 @@ public final class Mvtec3dDataset {
         return this;
     }
 
+    /** Reads the three files of an MVTec sample, checks them against each other, preprocesses. */
     private LoadedSample loadUncached(Sample s) {
         if (s.gt() == null && s.label() == 1)
             throw new DataException(expectedGt(s), "missing gt mask for defect image " + s.rgb().getFileName()
@@ -161,7 +162,8 @@ public final class Mvtec3dDataset {
         float[] cloud = xyz.data().clone();
         zeroNonFinitePoints(cloud);
         if (options.method() == LoadOptions.Method.BTF) {
-            java.util.Random rng = new java.util.Random(options.ransacSeed() ^ s.xyz().toString().hashCode());
+            // seeded by the sample's identity (not its absolute path), so runs repeat across machines
+            java.util.Random rng = new java.util.Random(options.ransacSeed() ^ s.id().hashCode());
             PreprocessBtf.Offline o = PreprocessBtf.offline(cloud, rgb.data(), gt, xyz.height(), xyz.width(), rng);
             PreprocessBtf.Loaded b = PreprocessBtf.load(o.xyz(), o.side(), o.side(), o.rgb(), o.side(), o.side(),
                     o.gt(), o.side(), o.side(), options.size());
