@@ -198,6 +198,40 @@ class Mvtec3dDatasetTest {
     }
 
     @Test
+    void realSizedTireSampleLoadsAt384() throws IOException {
+        // 600 wide x 800 high like MVTec tire; object: rows [300, 500) x cols [200, 400), raised 2 cm.
+        int w = 600, h = 800;
+        FloatImage cloud = FloatImage.zeros(w, h, 3);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                boolean obj = y >= 300 && y < 500 && x >= 200 && x < 400;
+                cloud.set(x, y, 0, x * 0.0002f);
+                cloud.set(x, y, 1, y * 0.0002f);
+                cloud.set(x, y, 2, 0.6f + 0.02f * x * 0.0002f - (obj ? 0.02f + 0.00001f * (y - 300) : 0f));
+            }
+        Path type = root.resolve("tire/test/good");
+        java.nio.file.Files.createDirectories(type.resolve("rgb"));
+        java.nio.file.Files.createDirectories(type.resolve("xyz"));
+        Png.writeRgb(type.resolve("rgb/000.png"), MvtecTree.rgb(w, h, 1, 2, 3));
+        Tiff.writeFloat(type.resolve("xyz/000.tiff"), cloud);
+        LoadedSample l = Mvtec3dDataset.open(root).samples("tire", "test", "good").get(0).load();
+        int s = 384;
+        assertArrayEquals(new int[]{4, s, s}, l.input().shape());
+        int fg = 0;
+        for (int y = 0; y < s; y++)
+            for (int x = 0; x < s; x++) {
+                int sy = src(y, h, s), sx = src(x, w, s);
+                boolean obj = sy >= 300 && sy < 500 && sx >= 200 && sx < 400;
+                assertEquals(obj ? 1f : 0f, l.foreground()[y * s + x], "foreground at " + y + "," + x);
+                if (obj) fg++;
+            }
+        assertTrue(fg > 0);
+        float[] d = l.depth();
+        assertEquals(0.1f, min(d, 1e-3f), 1e-6f);
+        assertEquals(0.9f, max(d), 1e-6f);
+    }
+
+    @Test
     void rootWithoutCategoriesIsAClearError() throws IOException {
         Files.createDirectories(root.resolve("empty"));
         DataException e = assertThrows(DataException.class, () -> Mvtec3dDataset.open(root.resolve("empty")));
