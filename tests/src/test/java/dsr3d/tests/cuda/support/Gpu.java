@@ -8,8 +8,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -37,12 +37,12 @@ public final class Gpu {
         Assumptions.assumeTrue(CudaDriver.available(), () -> "no usable GPU: " + CudaDriver.unavailableReason());
     }
 
-    public static final class RequiresGpu implements BeforeAllCallback, BeforeEachCallback {
+    public static final class RequiresGpu implements ExecutionCondition {
         @Override
-        public void beforeAll(ExtensionContext context) { assumeAvailable(); }
-
-        @Override
-        public void beforeEach(ExtensionContext context) { assumeAvailable(); }
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return CudaDriver.available() ? ConditionEvaluationResult.enabled("GPU: " + CudaDriver.get().describe())
+                    : ConditionEvaluationResult.disabled("no usable GPU: " + CudaDriver.unavailableReason());
+        }
     }
 
     /** A device copy of a (malloc'd with the driver; free with {@link #free}). */
