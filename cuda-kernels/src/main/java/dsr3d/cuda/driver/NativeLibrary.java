@@ -78,6 +78,15 @@ public final class NativeLibrary {
                 + ". Put the folder holding it on LD_LIBRARY_PATH or DSR3D_CUDA_LIB_PATH.");
     }
 
+    /** Opens exactly this file (no search). */
+    public static NativeLibrary openFile(Path file) {
+        try {
+            return new NativeLibrary(file.getFileName().toString(), SymbolLookup.libraryLookup(file, Arena.global()), file.toString());
+        } catch (IllegalArgumentException e) {
+            throw new CudaUnavailableException(file + " failed to load: " + firstLine(e.getMessage()), e);
+        }
+    }
+
     /** The folders searched after the system path, in order, without duplicates; only existing folders. */
     public static List<Path> searchFolders(String dsr3dLibPath, String ldLibraryPath) {
         Set<Path> dirs = new LinkedHashSet<>();
