@@ -3,7 +3,8 @@
 #   run(carry=["target/device-carry"], command="bash bench/gpu/device-check.sh", timeout_s=540)
 # prepared beforehand on the build machine by bench/gpu/prepare-carry.sh.
 #
-# Stages (each time-boxed; all of them together stay under DSR3D_DEADLINE_S, default 500 s):
+# Stages (each time-boxed; all of them together stay under DSR3D_DEADLINE_S, default 450 s, so the
+# script ends and prints its summary well inside the run tool's timeout):
 #   smi    nvidia-smi                                   -> $OUT/nvidia-smi.txt
 #   java   a Java 25: JAVA_HOME, PATH, /usr/lib/jvm/*, else the carried jlink runtime
 #   libs   CUDA 13 / cuBLAS 13 / cuDNN 9 library folders (pip wheels, /usr/local/cuda*, system)
@@ -15,7 +16,7 @@
 # (JMH forks inherit the host JVM flags above; the benchmarks' @Fork(jvmArgsAppend) adds their own.)
 # Summary of every stage: $OUT/summary.txt (also printed last). Knobs (environment):
 #   DSR3D_STAGES="smi java libs tests jmh torch"  DSR3D_JMH_REGEX='dsr3d\.bench\.gpu\..*'
-#   DSR3D_TEST_SELECT="--select-package dsr3d.tests.cuda"  DSR3D_DEADLINE_S=500
+#   DSR3D_TEST_SELECT="--select-package dsr3d.tests.cuda"  DSR3D_DEADLINE_S=450
 #   DSR3D_USE_CARRIED_JRE=1 (ignore any installed Java; for testing the fallback)
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,7 +27,7 @@ CARRY="$ROOT/target/device-carry"
 STAGES="${DSR3D_STAGES:-smi java libs tests jmh torch}"
 JMH_REGEX="${DSR3D_JMH_REGEX:-dsr3d\\.bench\\.gpu\\..*}"
 TEST_SELECT="${DSR3D_TEST_SELECT:---select-package dsr3d.tests.cuda}"
-DEADLINE=$(( $(date +%s) + ${DSR3D_DEADLINE_S:-500} ))
+DEADLINE=$(( $(date +%s) + ${DSR3D_DEADLINE_S:-450} ))
 JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx16g -Xss4m)
 SUMMARY="$OUT/summary.txt"
 : > "$SUMMARY"
@@ -126,7 +127,7 @@ if wants tests; then
         CP=$(ls "$CARRY"/lib/*.jar | tr '\n' ':')
         mkdir -p "$OUT/junit"
         # shellcheck disable=SC2086
-        stage tests 300 "$OUT/tests.txt" "$JAVA" "${JVM_FLAGS[@]}" -cp "$CONSOLE:$CP" org.junit.platform.console.ConsoleLauncher \
+        stage tests 240 "$OUT/tests.txt" "$JAVA" "${JVM_FLAGS[@]}" -cp "$CONSOLE:$CP" org.junit.platform.console.ConsoleLauncher \
             execute --disable-banner --disable-ansi-colors --details=tree --details-theme=ascii $TEST_SELECT --include-tag gpu \
             --reports-dir "$OUT/junit"
         grep -E "tests (successful|failed|skipped|aborted|found)" "$OUT/tests.txt" | sed 's/^/tests: /' | tee -a "$SUMMARY"
@@ -139,7 +140,7 @@ fi
 # ---- jmh ---------------------------------------------------------------------------------------
 if wants jmh; then
     if [ -n "$JAVA" ] && [ -f "$CARRY/benchmarks.jar" ]; then
-        stage jmh 170 "$OUT/jmh.txt" "$JAVA" "${JVM_FLAGS[@]}" -jar "$CARRY/benchmarks.jar" "$JMH_REGEX" \
+        stage jmh 150 "$OUT/jmh.txt" "$JAVA" "${JVM_FLAGS[@]}" -jar "$CARRY/benchmarks.jar" "$JMH_REGEX" \
             -f 1 -wi 1 -w 1s -i 2 -r 1s \
             -rf json -rff "$OUT/jmh.json"
     else
@@ -150,7 +151,7 @@ fi
 # ---- torch peer --------------------------------------------------------------------------------
 if wants torch; then
     if [ -f "$ROOT/bench/gpu/torch_peer.py" ] && command -v python3 > /dev/null && timeout 60 python3 -c 'import torch' 2> /dev/null; then
-        OUT="$OUT" stage torch 90 "$OUT/torch.txt" python3 "$ROOT/bench/gpu/torch_peer.py"
+        OUT="$OUT" stage torch 60 "$OUT/torch.txt" python3 "$ROOT/bench/gpu/torch_peer.py"
     else
         note "torch: skipped (no bench/gpu/torch_peer.py, python3 or torch)"
     fi
