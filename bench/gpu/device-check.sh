@@ -23,6 +23,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 OUT="${OUT:-$ROOT/target/device-out}"
 mkdir -p "$OUT"
+export OUT  # torch_peer.py and other children write their files there
 CARRY="$ROOT/target/device-carry"
 STAGES="${DSR3D_STAGES:-smi java libs tests jmh torch}"
 JMH_REGEX="${DSR3D_JMH_REGEX:-dsr3d\\.bench\\.gpu\\..*}"
@@ -151,7 +152,7 @@ fi
 # ---- torch peer --------------------------------------------------------------------------------
 if wants torch; then
     if [ -f "$ROOT/bench/gpu/torch_peer.py" ] && command -v python3 > /dev/null && timeout 60 python3 -c 'import torch' 2> /dev/null; then
-        OUT="$OUT" stage torch 60 "$OUT/torch.txt" python3 "$ROOT/bench/gpu/torch_peer.py"
+        stage torch 60 "$OUT/torch.txt" python3 "$ROOT/bench/gpu/torch_peer.py"
     else
         note "torch: skipped (no bench/gpu/torch_peer.py, python3 or torch)"
     fi
