@@ -112,9 +112,18 @@ public final class Cudnn {
             wsSize = new MethodHandle[3], run = new MethodHandle[3];
     private final MemorySegment one, zero;
 
+    /** A separate instance on an explicit library file and driver (tests with stub libraries). */
+    public static Cudnn load(CudaDriver driver, java.nio.file.Path libcudnn) {
+        return new Cudnn(driver, NativeLibrary.openFile(libcudnn));
+    }
+
     private Cudnn(CudaDriver driver) {
+        this(driver, NativeLibrary.open("libcudnn.so.9"));
+    }
+
+    private Cudnn(CudaDriver driver, NativeLibrary lib) {
         this.driver = driver;
-        lib = NativeLibrary.open("libcudnn.so.9");
+        this.lib = lib;
         FunctionDescriptor i_p = FunctionDescriptor.of(JAVA_INT, ADDRESS);
         getErrorString = lib.bind("cudnnGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         MethodHandle getVersion = lib.bind("cudnnGetVersion", FunctionDescriptor.of(JAVA_LONG));
