@@ -32,7 +32,7 @@ import dsr3d.tensor.cpu.NormCpu;
 import dsr3d.tensor.cpu.Pool2dCpu;
 import dsr3d.tensor.cpu.ReduceCpu;
 import dsr3d.tensor.cpu.UpsampleCpu;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,12 +87,13 @@ class CudaParityTest {
             .flatMap(List::stream).toList();
 
     static CudaBackend gpu;
+    static final CudaBackend CANDIDATE = new CudaBackend();
 
-    @BeforeAll
-    static void needsGpu() {
-        CudaBackend b = new CudaBackend();
-        assumeTrue(b.available(), () -> "no usable GPU: " + b.unavailableReason());
-        gpu = b;
+    /** Per test (not @BeforeAll) so each case is reported as skipped, with the reason. */
+    @BeforeEach
+    void needsGpu() {
+        assumeTrue(CANDIDATE.available(), () -> "no usable GPU: " + CANDIDATE.unavailableReason());
+        gpu = CANDIDATE;
     }
 
     // ---- helpers -------------------------------------------------------------------------------
