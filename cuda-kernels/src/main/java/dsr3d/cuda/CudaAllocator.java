@@ -1,5 +1,6 @@
 package dsr3d.cuda;
 
+import dsr3d.cuda.driver.CudaDriver;
 import dsr3d.cuda.driver.CudaException;
 import dsr3d.cuda.driver.DeviceMemory;
 import dsr3d.tensor.DType;
@@ -32,7 +33,10 @@ import java.util.TreeMap;
  * <p><b>Out of memory.</b> If the device refuses an allocation the allocator runs the GC hooks
  * ({@code System.gc()} plus a short wait so Cleaners can return dropped storages), then returns
  * every cached block to the driver ({@link #emptyCache()}) and retries once; a second failure is
- * reported with the allocator's statistics.
+ * reported with the allocator's statistics. An allocator on the real driver also registers
+ * {@link #emptyCache()} as a {@link CudaDriver#addMemoryReliever memory reliever}, so an OOM in
+ * any other device allocation (cuDNN's workspace) first gives the cache back. (The driver keeps
+ * that reference: make one allocator per process, as CudaBackend does.)
  */
 public final class CudaAllocator {
     public static final long SMALL_LIMIT = 1L << 20;
@@ -51,6 +55,8 @@ public final class CudaAllocator {
     public CudaAllocator(DeviceMemory memory) {
         if (memory == null) throw new IllegalArgumentException("memory: expected a DeviceMemory (e.g. CudaDriver.get())");
         this.memory = memory;
+        // cuDNN's workspace and cuBLAS allocate through the driver too: on OOM there, give back our cache
+        if (memory instanceof CudaDriver d) d.addMemoryReliever(this::emptyCache);
     }
 
     /** Bytes actually reserved for a request: multiple of 512 up to 1 MiB, next power of two above. 0 -> 512. */

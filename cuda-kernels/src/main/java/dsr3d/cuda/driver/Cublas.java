@@ -67,9 +67,18 @@ public final class Cublas {
     private int currentMathMode = -1;
     private final MemorySegment alpha, beta0, beta1; // host scalars (CUBLAS_POINTER_MODE_HOST, the default)
 
+    /** A separate instance on an explicit library file and driver (tests with stub libraries). */
+    public static Cublas load(CudaDriver driver, java.nio.file.Path libcublas) {
+        return new Cublas(driver, NativeLibrary.openFile(libcublas));
+    }
+
     private Cublas(CudaDriver driver) {
+        this(driver, NativeLibrary.open("libcublas.so.13"));
+    }
+
+    private Cublas(CudaDriver driver, NativeLibrary lib) {
         this.driver = driver;
-        lib = NativeLibrary.open("libcublas.so.13");
+        this.lib = lib;
         getStatusString = lib.bind("cublasGetStatusString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         MethodHandle create = lib.bind("cublasCreate_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         MethodHandle setStream = lib.bind("cublasSetStream_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));

@@ -51,7 +51,7 @@ public final class CudaDriver implements DeviceMemory {
             if (instance != null) return instance;
             if (failure != null) throw new CudaUnavailableException(failure);
             try {
-                instance = new CudaDriver();
+                instance = new CudaDriver(NativeLibrary.open("libcuda.so.1"));
                 return instance;
             } catch (CudaUnavailableException e) {
                 failure = e.getMessage();
@@ -103,8 +103,21 @@ public final class CudaDriver implements DeviceMemory {
     private final ThreadLocal<Boolean> contextCurrent = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final List<Runnable> memoryRelievers = new CopyOnWriteArrayList<>();
 
-    private CudaDriver() {
-        lib = NativeLibrary.open("libcuda.so.1");
+    /**
+     * A separate driver instance on an explicit library file, independent of {@link #get()}: for
+     * tests against a stub libcuda (FakeLibcudaTest) and for tools that must pick one driver.
+     * Throws CudaUnavailableException when it cannot be loaded or initialised.
+     */
+    public static CudaDriver load(java.nio.file.Path libcuda) {
+        try {
+            return new CudaDriver(NativeLibrary.openFile(libcuda));
+        } catch (CudaException e) {
+            throw new CudaUnavailableException("CUDA initialisation failed: " + e.getMessage(), e);
+        }
+    }
+
+    private CudaDriver(NativeLibrary lib) {
+        this.lib = lib;
         FunctionDescriptor i_i = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
         FunctionDescriptor i_p = FunctionDescriptor.of(JAVA_INT, ADDRESS);
         FunctionDescriptor i_l = FunctionDescriptor.of(JAVA_INT, JAVA_LONG);

@@ -169,7 +169,7 @@ public final class CudaErrors {
     }
 
     /** "fn(args) failed: NAME (code): detail", the one format of every CUDA error message. */
-    static String message(String function, String args, String name, int code, String detail) {
+    public static String message(String function, String args, String name, int code, String detail) {
         StringBuilder sb = new StringBuilder(function);
         sb.append('(').append(args == null ? "" : args).append(") failed: ").append(name).append(" (").append(code).append(')');
         if (detail != null && !detail.isBlank() && !detail.equals(name)) sb.append(": ").append(detail);

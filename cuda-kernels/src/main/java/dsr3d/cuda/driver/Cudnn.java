@@ -47,6 +47,8 @@ public final class Cudnn {
             "cudnnGetConvolutionBackwardDataAlgorithm_v7", "cudnnGetConvolutionBackwardFilterAlgorithm_v7"};
     private static final String[] FIND_NAMES = {"cudnnFindConvolutionForwardAlgorithmEx",
             "cudnnFindConvolutionBackwardDataAlgorithmEx", "cudnnFindConvolutionBackwardFilterAlgorithmEx"};
+    private static final String[] WS_NAMES = {"cudnnGetConvolutionForwardWorkspaceSize",
+            "cudnnGetConvolutionBackwardDataWorkspaceSize", "cudnnGetConvolutionBackwardFilterWorkspaceSize"};
     private static final String[] RUN_NAMES = {"cudnnConvolutionForward", "cudnnConvolutionBackwardData",
             "cudnnConvolutionBackwardFilter"};
 
@@ -200,8 +202,9 @@ public final class Cudnn {
 
     /** The algorithm chosen for a geometry and direction (plans it if needed; for logs and benchmarks). */
     public synchronized Choice choice(Direction dir, ConvGeom g, boolean tf32) {
+        driver.ensureContext();
         Plan p = plan(g, tf32);
-        if (p.choice[dir.ordinal()] == null) p.choice[dir.ordinal()] = heuristic(dir, p, tf32);
+        if (p.choice[dir.ordinal()] == null) p.choice[dir.ordinal()] = withWorkspace(dir, p, heuristic(dir, p, tf32));
         return p.choice[dir.ordinal()];
     }
 
@@ -211,7 +214,8 @@ public final class Cudnn {
         Plan p = plan(g, tf32);
         int d = dir.ordinal();
         long[] desc = descriptors(dir, p);
-        if (p.choice[d] == null) p.choice[d] = find ? findBest(dir, p, tf32, p1, p2, p3) : heuristic(dir, p, tf32);
+        if (p.choice[d] == null)
+            p.choice[d] = withWorkspace(dir, p, find ? findBest(dir, p, tf32, p1, p2, p3) : heuristic(dir, p, tf32));
         Choice c = p.choice[d];
         long ws = ensureWorkspace(c.workspaceBytes());
         long wsBytes = c.workspaceBytes();
@@ -220,6 +224,21 @@ public final class Cudnn {
         int rc = CudaDriver.call(() -> (int) h.invokeExact(handle, one, desc[0], p1, desc[1], p2, p.conv, c.algo(),
                 ws, wsBytes, zero, desc[2], p3));
         check(RUN_NAMES[d], g + " algo " + c.algo(), rc);
+    }
+
+    /** The workspace the algorithm needs under its math type, as cudnnGet*WorkspaceSize reports it
+     *  (the perf record's figure is kept if larger). */
+    private Choice withWorkspace(Direction dir, Plan p, Choice c) {
+        long[] desc = descriptors(dir, p);
+        MethodHandle h = wsSize[dir.ordinal()];
+        check("cudnnSetConvolutionMathType", "", CudaDriver.call(() -> (int) setMathType.invokeExact(p.conv, c.mathType())));
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment size = a.allocate(JAVA_LONG);
+            check(WS_NAMES[dir.ordinal()], "algo " + c.algo(), CudaDriver.call(() -> (int) h.invokeExact(handle, desc[0], desc[1],
+                    p.conv, desc[2], c.algo(), size)));
+            long bytes = Math.max(c.workspaceBytes(), size.get(JAVA_LONG, 0));
+            return new Choice(c.algo(), c.mathType(), bytes, c.findTimeMs());
+        }
     }
 
     private static long[] descriptors(Direction dir, Plan p) {

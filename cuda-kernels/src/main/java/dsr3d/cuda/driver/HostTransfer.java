@@ -40,6 +40,9 @@ public final class HostTransfer {
     private final boolean[] pending = new boolean[2];
     private final boolean pinned;
 
+    /** A transfer helper with its own staging buffers for another driver instance ({@link CudaDriver#load}). */
+    public static HostTransfer create(CudaDriver driver) { return new HostTransfer(driver); }
+
     private HostTransfer(CudaDriver driver) {
         this.driver = driver;
         boolean ok = true;

@@ -31,7 +31,7 @@ import java.util.Set;
  *
  * <p>When nothing is found the {@link CudaUnavailableException} lists every place tried.
  */
-final class NativeLibrary {
+public final class NativeLibrary {
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final String soname;
@@ -44,20 +44,25 @@ final class NativeLibrary {
         this.origin = origin;
     }
 
-    String soname() { return soname; }
+    public String soname() { return soname; }
 
     /** "system loader path" or the file it was opened from. */
-    String origin() { return origin; }
+    public String origin() { return origin; }
 
     /** Opens the library (kept open for the life of the process) or throws with every place tried. */
-    static NativeLibrary open(String soname) {
+    public static NativeLibrary open(String soname) {
+        return open(soname, System.getenv("DSR3D_CUDA_LIB_PATH"), System.getenv("LD_LIBRARY_PATH"));
+    }
+
+    /** {@link #open(String)} with the two path variables given explicitly (tests). */
+    public static NativeLibrary open(String soname, String dsr3dLibPath, String ldLibraryPath) {
         List<String> tried = new ArrayList<>();
         try {
             return new NativeLibrary(soname, SymbolLookup.libraryLookup(soname, Arena.global()), "system loader path");
         } catch (IllegalArgumentException | IllegalCallerException e) {
             tried.add("system loader path (" + firstLine(e.getMessage()) + ")");
         }
-        for (Path dir : searchFolders(System.getenv("DSR3D_CUDA_LIB_PATH"), System.getenv("LD_LIBRARY_PATH"))) {
+        for (Path dir : searchFolders(dsr3dLibPath, ldLibraryPath)) {
             Path file = dir.resolve(soname);
             if (!Files.exists(file)) {
                 tried.add(dir.toString());
@@ -73,8 +78,17 @@ final class NativeLibrary {
                 + ". Put the folder holding it on LD_LIBRARY_PATH or DSR3D_CUDA_LIB_PATH.");
     }
 
+    /** Opens exactly this file (no search). */
+    public static NativeLibrary openFile(Path file) {
+        try {
+            return new NativeLibrary(file.getFileName().toString(), SymbolLookup.libraryLookup(file, Arena.global()), file.toString());
+        } catch (IllegalArgumentException e) {
+            throw new CudaUnavailableException(file + " failed to load: " + firstLine(e.getMessage()), e);
+        }
+    }
+
     /** The folders searched after the system path, in order, without duplicates; only existing folders. */
-    static List<Path> searchFolders(String dsr3dLibPath, String ldLibraryPath) {
+    public static List<Path> searchFolders(String dsr3dLibPath, String ldLibraryPath) {
         Set<Path> dirs = new LinkedHashSet<>();
         addPathList(dirs, dsr3dLibPath);
         addPathList(dirs, ldLibraryPath);
@@ -106,17 +120,17 @@ final class NativeLibrary {
         }
     }
 
-    Optional<MemorySegment> find(String symbol) { return lookup.find(symbol); }
+    public Optional<MemorySegment> find(String symbol) { return lookup.find(symbol); }
 
     /** A downcall handle, or CudaUnavailableException naming the missing symbol (library too old). */
-    MethodHandle bind(String symbol, FunctionDescriptor fd) {
+    public MethodHandle bind(String symbol, FunctionDescriptor fd) {
         MemorySegment addr = lookup.find(symbol).orElseThrow(() -> new CudaUnavailableException(
                 symbol + " not found in " + soname + " (" + origin + "): library too old?"));
         return LINKER.downcallHandle(addr, fd);
     }
 
     /** Like {@link #bind} but tries the names in order (e.g. a _v2 entry point, then the old one). */
-    MethodHandle bindFirst(FunctionDescriptor fd, String... symbols) {
+    public MethodHandle bindFirst(FunctionDescriptor fd, String... symbols) {
         for (String s : symbols) {
             Optional<MemorySegment> addr = lookup.find(s);
             if (addr.isPresent()) return LINKER.downcallHandle(addr.get(), fd);
