@@ -69,7 +69,7 @@ public final class CudaBackend implements Backend {
 
     private final MatMulImpl matmulImpl = parse("dsr3d.cuda.matmul", MatMulImpl.class, MatMulImpl.OURS);
     private final ConvImpl convImpl = parse("dsr3d.cuda.conv", ConvImpl.class, ConvImpl.OURS);
-    private volatile CudaAllocator allocator;
+    private static volatile CudaAllocator ALLOCATOR;
     private volatile CudaStorage errFlag;
 
     /** ServiceLoader constructor; touches no GPU (that happens on first use). */
@@ -118,17 +118,14 @@ public final class CudaBackend implements Backend {
         return CudaDriver.available() ? "" : CudaDriver.unavailableReason();
     }
 
-    /** The allocator (created on first use, which initialises the driver). */
+    /** The allocator, one per process, shared by every CudaBackend instance (created on first use,
+     *  which initialises the driver; it registers itself with the driver as the OOM reliever). */
     public CudaAllocator allocator() {
-        CudaAllocator a = allocator;
+        CudaAllocator a = ALLOCATOR;
         if (a == null) {
-            synchronized (this) {
-                if (allocator == null) {
-                    CudaDriver d = CudaDriver.get();
-                    allocator = new CudaAllocator(d);
-                    d.addMemoryReliever(allocator::emptyCache);
-                }
-                a = allocator;
+            synchronized (CudaBackend.class) {
+                if (ALLOCATOR == null) ALLOCATOR = new CudaAllocator(CudaDriver.get());
+                a = ALLOCATOR;
             }
         }
         return a;
