@@ -26,12 +26,38 @@ public final class Launch {
         return (int) Math.max(1, Math.min(MAX_BLOCKS, (n + BLOCK - 1) / BLOCK));
     }
 
+    /** A launch (or a memset, kernel "cuMemsetD32") as the recorder sees it. */
+    public record Recorded(String kernel, int gx, int gy, int gz, int bx, int by, int bz, int shared, KernelArgs args) {}
+
+    private static volatile java.util.function.Consumer<Recorded> recorder;
+
+    /**
+     * Test hook: with a recorder set, launches (and the launchers' memsets) are handed to it
+     * instead of the GPU, so the Java side (argument kinds against the kernel signatures, grid
+     * geometry) can be checked on a machine without one. null restores real launches.
+     */
+    public static void recordInsteadOfLaunching(java.util.function.Consumer<Recorded> r) { recorder = r; }
+
     /** One launch of a catalogued kernel. */
     public static void run(String kernel, int gx, int gy, int gz, int bx, int by, int bz, int shared, KernelArgs args) {
+        var rec = recorder;
+        if (rec != null) {
+            dsr3d.cuda.KernelCatalog.byName(kernel);
+            rec.accept(new Recorded(kernel, gx, gy, gz, bx, by, bz, shared, args));
+            return;
+        }
         Kernels k = Kernels.get();
         if (LOG.isLoggable(Level.FINE))
             LOG.fine(kernel + " grid " + gx + "x" + gy + "x" + gz + " block " + bx + "x" + by + "x" + bz + " " + args);
         k.driver().launch(k.function(kernel), gx, gy, gz, bx, by, bz, shared, args);
+    }
+
+    /** Sets count 32-bit words at ptr to value, on the stream (the zeroing before accumulating kernels). */
+    public static void memsetD32(long ptr, int value, long count) {
+        if (count <= 0) return;
+        var rec = recorder;
+        if (rec != null) { rec.accept(new Recorded("cuMemsetD32", 1, 1, 1, 1, 1, 1, 0, KernelArgs.of().ptr(ptr).i32(value).i64(count))); return; }
+        Kernels.get().driver().memsetD32(ptr, value, count);
     }
 
     /** A 1-D grid-stride launch over n work items. */

@@ -1,6 +1,5 @@
 package dsr3d.cuda.launch;
 
-import dsr3d.cuda.Kernels;
 import dsr3d.cuda.driver.KernelArgs;
 import dsr3d.tensor.backend.PoolGeom;
 
@@ -19,7 +18,7 @@ public final class Pool2dLaunch {
     }
 
     private static void zero(long ptr, long n) {
-        if (n > 0) Kernels.get().driver().memsetD32(ptr, 0, n);
+        Launch.memsetD32(ptr, 0, n);
     }
 
     /** x [nc,h,w] -> y, argmax (int) [nc,ho,wo]. */

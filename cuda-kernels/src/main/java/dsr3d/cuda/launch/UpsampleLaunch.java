@@ -1,6 +1,5 @@
 package dsr3d.cuda.launch;
 
-import dsr3d.cuda.Kernels;
 import dsr3d.cuda.driver.KernelArgs;
 
 /** Launchers of upsample.cu (planes [nc, h, w]); one version each so far. */
@@ -12,7 +11,7 @@ public final class UpsampleLaunch {
     }
 
     private static void zero(long ptr, long n) {
-        if (n > 0) Kernels.get().driver().memsetD32(ptr, 0, n);
+        Launch.memsetD32(ptr, 0, n);
     }
 
     /** Bilinear, align_corners = true: x [nc,h,w] -> y [nc,ho,wo]. */

@@ -1,6 +1,5 @@
 package dsr3d.cuda.launch;
 
-import dsr3d.cuda.Kernels;
 import dsr3d.cuda.driver.KernelArgs;
 
 /**
@@ -17,9 +16,8 @@ public final class VqEmaLaunch {
                               long clusterSize, long emaW, long embedding, long countsScratch, long sumsScratch) {
         if (version != 1) throw Launch.badVersion("vq_ema_forward", version, 1);
         if (n < 0 || d < 1 || k < 1) throw new IllegalArgumentException("vqEma: expected n >= 0, d >= 1, k >= 1, got n=" + n + " d=" + d + " k=" + k);
-        var driver = Kernels.get().driver();
-        driver.memsetD32(countsScratch, 0, k);
-        driver.memsetD32(sumsScratch, 0, (long) k * d);
+        Launch.memsetD32(countsScratch, 0, k);
+        Launch.memsetD32(sumsScratch, 0, (long) k * d);
         if (n > 0)
             Launch.run1d("vq_ema_forward_counts_v1", (long) n * d, KernelArgs.of().ptr(z).ptr(idx).i32(n).i32(d).ptr(countsScratch).ptr(sumsScratch));
         Launch.run("vq_ema_forward_smooth_v1", 1, 1, 1, 1024, 1, 1, 0,

@@ -4,7 +4,24 @@ import dsr3d.bench.gpu.GpuBench;
 import dsr3d.cuda.CudaBackend;
 import dsr3d.cuda.KernelCatalog;
 import dsr3d.cuda.Kernels;
+import dsr3d.cuda.driver.KernelArgs;
+import dsr3d.cuda.launch.Conv2dLaunch;
 import dsr3d.cuda.launch.ElementwiseLaunch;
+import dsr3d.cuda.launch.IndexLaunch;
+import dsr3d.cuda.launch.InstanceNormLaunch;
+import dsr3d.cuda.launch.Launch;
+import dsr3d.cuda.launch.MatMulLaunch;
+import dsr3d.cuda.launch.Pool2dLaunch;
+import dsr3d.cuda.launch.ReduceLaunch;
+import dsr3d.cuda.launch.SoftmaxLaunch;
+import dsr3d.cuda.launch.UpsampleLaunch;
+import dsr3d.cuda.launch.VqEmaLaunch;
+import dsr3d.cuda.launch.VqNearestLaunch;
+import dsr3d.tensor.backend.BinaryOp;
+import dsr3d.tensor.backend.ConvGeom;
+import dsr3d.tensor.backend.PoolGeom;
+import dsr3d.tensor.backend.ReduceOp;
+import dsr3d.tensor.backend.UnaryOp;
 import dsr3d.tensor.backend.Backend;
 import dsr3d.tensor.backend.Backends;
 import dsr3d.tensor.cpu.CpuStorage;
@@ -222,5 +239,117 @@ class CatalogCoverageTest {
         int[] seven = {2, 3, 2, 3, 2, 3, 2}, strides = new int[7];
         for (int k = 0; k < 7; k++) strides[k] = 1 << (2 * (6 - k));   // no two dims mergeable
         assertThrows(UnsupportedOperationException.class, () -> ElementwiseLaunch.coalesce(seven, strides, strides.clone()));
+    }
+
+    // ---- the Java/CUDA boundary, checked without a GPU ------------------------------------------------
+    /** Kernel name -> parameter kinds, parsed from the .cu signatures (macros like CONV_PARAMS expanded). */
+    static Map<String, List<KernelArgs.Kind>> signatures() throws IOException {
+        Map<String, List<KernelArgs.Kind>> out = new LinkedHashMap<>();
+        Map<String, String> macros = new LinkedHashMap<>();
+        Pattern define = Pattern.compile("#define\\s+(\\w+)\\s+(int [^\\n]*)");
+        for (String file : sourceKernels().keySet()) {
+            String text = Files.readString(CUDA_DIR.resolve(file));
+            Matcher dm = define.matcher(text);
+            while (dm.find()) macros.put(dm.group(1), dm.group(2));
+            Matcher m = GLOBAL.matcher(text);
+            while (m.find()) {
+                int open = m.end() - 1, close = text.indexOf(')', open);
+                String params = text.substring(open + 1, close);
+                for (var mac : macros.entrySet()) params = params.replace(mac.getKey(), mac.getValue());
+                List<KernelArgs.Kind> kinds = new ArrayList<>();
+                for (String raw : params.split(",")) {
+                    String t = raw.replace("const", "").replace("__restrict__", "").strip();
+                    if (t.contains("*")) kinds.add(KernelArgs.Kind.PTR);
+                    else if (t.startsWith("long long")) kinds.add(KernelArgs.Kind.I64);
+                    else if (t.startsWith("int ") || t.startsWith("uint32_t ")) kinds.add(KernelArgs.Kind.I32);
+                    else if (t.startsWith("float ")) kinds.add(KernelArgs.Kind.F32);
+                    else fail(m.group(1) + ": unexpected parameter type in '" + raw.strip() + "'");
+                }
+                out.put(m.group(1), kinds);
+            }
+        }
+        return out;
+    }
+
+    /** Every launcher, every version, on small shapes, with fake device addresses (nothing runs). */
+    static void callEveryLauncher() {
+        long a = 0x10000, b = 0x20000, c = 0x30000, d = 0x40000, e = 0x50000, f = 0x60000, g = 0x70000;
+        for (int v : new int[]{1, 2}) ElementwiseLaunch.unary(v, UnaryOp.EXP, 1, 0, a, b, 1001);
+        ElementwiseLaunch.binary(1, BinaryOp.ADD, new int[]{3, 5}, a, 0, new int[]{5, 1}, b, 0, new int[]{0, 1}, c);
+        ElementwiseLaunch.where(1, a, b, c, d, 17);
+        ElementwiseLaunch.copy(1, new int[]{4, 6}, a, ElementwiseLaunch.F32, 0, new int[]{1, 4}, b, ElementwiseLaunch.I32, 0, new int[]{6, 1});
+        ElementwiseLaunch.fill(1, a, 7, 33);
+        for (int v : new int[]{1, 2}) {
+            ReduceLaunch.reduceRows(v, ReduceOp.ARGMAX, a, 7, 1000, b);
+            SoftmaxLaunch.forward(v, true, a, 7, 9, b);
+            SoftmaxLaunch.backward(v, false, a, b, 7, 9, c);
+            InstanceNormLaunch.forward(v, 6, 37, 1e-5f, a, b, c, d);
+            InstanceNormLaunch.backward(v, 6, 37, a, b, c, d);
+        }
+        PoolGeom p = new PoolGeom(3, 7, 9, 3, 3, 2, 2, 1, 1);
+        Pool2dLaunch.maxForward(1, p, a, b, c);
+        Pool2dLaunch.maxBackward(1, p, a, b, c);
+        Pool2dLaunch.avgForward(1, p, a, b);
+        Pool2dLaunch.avgBackward(1, p, a, b);
+        UpsampleLaunch.bilinear(1, 3, 5, 7, 9, 13, a, b);
+        UpsampleLaunch.bilinearBackward(1, 3, 5, 7, 9, 13, a, b);
+        UpsampleLaunch.nearest(1, 3, 5, 7, 2, 3, a, b);
+        UpsampleLaunch.nearestBackward(1, 3, 5, 7, 2, 3, a, b);
+        for (int v = 1; v <= 4; v++) MatMulLaunch.forward(v, true, false, 3, 67, 129, 45, a, 67 * 45, b, 0, c);
+        ConvGeom cg = new ConvGeom(2, 4, 8, 8, 6, 3, 3, 2, 2, 1, 1, 2);
+        for (int v = 1; v <= 2; v++) {
+            Conv2dLaunch.forward(v, cg, a, b, c, d);
+            Conv2dLaunch.backwardInput(v, cg, a, b, c);
+            Conv2dLaunch.backwardWeight(v, cg, a, b, c);
+            VqNearestLaunch.nearest(v, a, b, 130, 257, 33, c, VqNearestLaunch.scratchFloats(v, 257) > 0 ? d : 0);
+        }
+        VqEmaLaunch.update(1, a, b, 300, 7, 37, 0.99f, 1e-5f, c, d, e, f, g);
+        IndexLaunch.gather(1, 2, 5, 7, 3, a, b, c, d);
+        IndexLaunch.scatterAdd(1, 2, 5, 7, 3, a, b, c, d);
+        IndexLaunch.indexSelectRows(1, a, 11, 5, b, 23, c, d);
+        IndexLaunch.indexAddRows(1, a, b, 23, 5, c, 11, d);
+    }
+
+    @Test
+    void launcherArgumentsMatchTheKernelSignaturesAndGeometry() throws IOException {
+        Map<String, List<KernelArgs.Kind>> sig = signatures();
+        List<Launch.Recorded> launches = new ArrayList<>();
+        Launch.recordInsteadOfLaunching(launches::add);
+        try {
+            callEveryLauncher();
+        } finally {
+            Launch.recordInsteadOfLaunching(null);
+        }
+        Map<String, Integer> bounds = new LinkedHashMap<>();
+        Map<String, Boolean> warpCode = new LinkedHashMap<>();
+        Pattern lb = Pattern.compile("__launch_bounds__\\((\\d+)\\)\\s+(\\w+)\\s*\\(");
+        for (String file : sourceKernels().keySet()) {
+            String text = Files.readString(CUDA_DIR.resolve(file));
+            Matcher m = lb.matcher(text);
+            while (m.find()) bounds.put(m.group(2), Integer.parseInt(m.group(1)));
+            for (String k : sourceKernels().get(file)) {   // kernels whose body uses warp-wide operations
+                int at = text.indexOf(" " + k + "("), end = text.indexOf("\nextern \"C\"", at + 1);
+                String body = text.substring(at, end < 0 ? text.length() : end);
+                warpCode.put(k, body.contains("block_sum") || body.contains("block_max") || body.contains("__shfl"));
+            }
+        }
+        Set<String> launched = new TreeSet<>();
+        for (Launch.Recorded r : launches) {
+            if (r.kernel().equals("cuMemsetD32")) continue;
+            launched.add(r.kernel());
+            List<KernelArgs.Kind> got = new ArrayList<>();
+            for (int i = 0; i < r.args().count(); i++) got.add(r.args().kind(i));
+            assertEquals(sig.get(r.kernel()), got, r.kernel() + ": the launcher's KernelArgs do not match the kernel's parameters");
+            int threads = r.bx() * r.by() * r.bz();
+            assertTrue(threads >= 1 && threads <= 1024, r.kernel() + ": block of " + threads + " threads");
+            assertTrue(r.gx() >= 1 && r.gy() >= 1 && r.gy() <= 65535 && r.gz() >= 1 && r.gz() <= 65535, r.kernel() + ": grid " + r.gx() + "x" + r.gy() + "x" + r.gz());
+            if (bounds.containsKey(r.kernel()))
+                assertEquals(bounds.get(r.kernel()).intValue(), threads, r.kernel() + ": the tiling assumes exactly __launch_bounds__ threads");
+            if (warpCode.getOrDefault(r.kernel(), false))
+                assertEquals(0, threads % 32, r.kernel() + ": block reductions need whole warps, got " + threads + " threads");
+        }
+        Set<String> all = new TreeSet<>();
+        KernelCatalog.ALL.forEach(en -> all.add(en.name()));
+        assertEquals(all, launched, "every catalogued kernel must be reached by a launcher in this check");
     }
 }
