@@ -45,7 +45,8 @@ class PreprocessPropsTest {
             double[] f = Preprocess3dsr.fillHoles(d, h, w, 2);
             for (int i = 0; i < d.length; i++) {
                 if (d[i] != 0) assertEquals(d[i], f[i], 0.0);
-                else if (f[i] != 0) assertTrue(f[i] >= lo - 1e-12 && f[i] <= hi + 1e-12, "filled value " + f[i]);
+                // each pass divides by (count + 1e-12), so a filled value may sit up to ~passes*1e-12 (relative) below lo
+                else if (f[i] != 0) assertTrue(f[i] >= lo * (1 - 1e-9) && f[i] <= hi, "filled value " + f[i] + " outside [" + lo + ", " + hi + "]");
             }
         });
     }

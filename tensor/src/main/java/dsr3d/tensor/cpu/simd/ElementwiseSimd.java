@@ -75,19 +75,10 @@ public final class ElementwiseSimd {
                 for (; i < to; i++) out[i] = Math.fma(in[i], p, q);
             }
             case SIGN -> { for (; i < to; i++) out[i] = Math.signum(in[i]); }
-            case EXP -> {
-                for (; i < bound; i += L) FloatVector.fromArray(F, in, i).lanewise(VectorOperators.EXP).intoArray(out, i);
-                for (; i < to; i++) out[i] = (float) Math.exp(in[i]);
-            }
-            case LOG -> {
-                for (; i < bound; i += L) FloatVector.fromArray(F, in, i).lanewise(VectorOperators.LOG).intoArray(out, i);
-                for (; i < to; i++) out[i] = (float) Math.log(in[i]);
-            }
-            case SIGMOID -> {   // 1 / (1 + exp(-x)); exp overflow for x < -88 gives 0 (the true value is < 1e-38)
-                for (; i < bound; i += L)
-                    ONE.div(ONE.add(FloatVector.fromArray(F, in, i).neg().lanewise(VectorOperators.EXP))).intoArray(out, i);
-                for (; i < to; i++) out[i] = (float) (1 / (1 + Math.exp(-(double) in[i])));
-            }
+            // exp and log stay scalar: see Lanes for why the vector versions are not reproducible
+            case EXP -> { for (; i < to; i++) out[i] = (float) Math.exp(in[i]); }
+            case LOG -> { for (; i < to; i++) out[i] = (float) Math.log(in[i]); }
+            case SIGMOID -> { for (; i < to; i++) out[i] = (float) (1 / (1 + Math.exp(-(double) in[i]))); }
             case POW -> {
                 if (p == 2f) for (; i < to; i++) out[i] = (float) ((double) in[i] * in[i]);   // exact: a float square fits a double
                 else for (; i < to; i++) out[i] = (float) Math.pow(in[i], p);

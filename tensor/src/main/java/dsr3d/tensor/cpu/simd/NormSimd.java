@@ -50,7 +50,7 @@ public final class NormSimd {
                 FloatVector t = FloatVector.fromArray(F, a, off + i).sub(vm);
                 acc = t.fma(t, acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += Lanes.sum(acc);
         }
         for (; i < n; i++) { double t = a[off + i] - m; total += t * t; }
         return total;

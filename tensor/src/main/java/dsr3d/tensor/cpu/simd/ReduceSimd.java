@@ -74,7 +74,7 @@ public final class ReduceSimd {
         for (int bound = F.loopBound(n); i < bound; ) {
             FloatVector acc = FloatVector.zero(F);
             for (int blockEnd = Math.min(bound, i + BLOCK); i < blockEnd; i += L) acc = acc.add(FloatVector.fromArray(F, a, off + i));
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += Lanes.sum(acc);
         }
         for (; i < n; i++) total += a[off + i];
         return total;
@@ -88,7 +88,7 @@ public final class ReduceSimd {
             FloatVector acc = FloatVector.zero(F);
             for (int blockEnd = Math.min(bound, i + BLOCK); i < blockEnd; i += L)
                 acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += Lanes.sum(acc);
         }
         for (; i < n; i++) total += (double) a[ao + i] * b[bo + i];
         return total;
@@ -144,22 +144,10 @@ public final class ReduceSimd {
         });
     }
 
-    /** Writes exp(a[off + i] - m) to out[off + i] (unless out is null) and returns their sum
-     *  (float vector blocks folded in double). */
+    /** Writes exp(a[off + i] - m) to out[off + i] (unless out is null) and returns their sum in double. */
     private static double expShifted(float[] a, int off, int n, float m, float[] out) {
-        FloatVector vm = FloatVector.broadcast(F, m);
-        double total = 0;
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; ) {
-            FloatVector acc = FloatVector.zero(F);
-            for (int blockEnd = Math.min(bound, i + BLOCK); i < blockEnd; i += L) {
-                FloatVector e = FloatVector.fromArray(F, a, off + i).sub(vm).lanewise(VectorOperators.EXP);
-                if (out != null) e.intoArray(out, off + i);
-                acc = acc.add(e);
-            }
-            total += acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < n; i++) {
+        double total = 0;                      // scalar exp: see Lanes
+        for (int i = 0; i < n; i++) {
             double e = Math.exp((double) a[off + i] - m);
             if (out != null) out[off + i] = (float) e;
             total += e;
@@ -177,13 +165,7 @@ public final class ReduceSimd {
                 int base = r * cols;
                 if (log) {
                     float s = (float) sum(dy, base, cols);
-                    FloatVector vs = FloatVector.broadcast(F, s);
-                    int c = 0;
-                    for (int bound = F.loopBound(cols); c < bound; c += L) {   // dy - exp(y) * s
-                        FloatVector e = FloatVector.fromArray(F, y, base + c).lanewise(VectorOperators.EXP);
-                        e.neg().fma(vs, FloatVector.fromArray(F, dy, base + c)).intoArray(dx, base + c);
-                    }
-                    for (; c < cols; c++) dx[base + c] = (float) (dy[base + c] - Math.exp(y[base + c]) * s);
+                    for (int c = 0; c < cols; c++) dx[base + c] = (float) (dy[base + c] - Math.exp(y[base + c]) * s);   // scalar exp: see Lanes
                 } else {
                     FloatVector vs = FloatVector.broadcast(F, (float) dot(dy, base, y, base, cols));
                     int c = 0;
