@@ -2,82 +2,160 @@ package dsr3d.tensor.cpu.simd;
 
 import dsr3d.tensor.backend.ConvGeom;
 
-/** Float32 convolution. PLACEHOLDER: im2col + Sgemm per image and group, no buffer reuse. */
+/**
+ * Float32 2-D convolution (NCHW), forward and both backward passes, as GEMMs on {@link GemmDriver}.
+ * Per image and channel group (groups are separate, smaller GEMMs), with K = cinG*kh*kw taps:
+ * <pre>
+ * forward         y_g [coutG, plane]   = W_g [coutG, K] * im2col(x_g) [K, plane]        (+ bias)
+ * backwardWeight  dW_g [coutG, K]     += dy_g [coutG, plane] * im2col(x_g)^T [plane, K]  (over images)
+ * backwardInput   stride 1: dx_g [cinG, h*w] = W'_g [cinG, coutG*kh*kw] * im2col'(dy_g)
+ *                   a forward conv of dy with the kernel flipped and transposed, padding k-1-p
+ *                 stride > 1: cols [K, chunk] = W_g^T * dy_g[:, chunk], then col2im into dx
+ * </pre>
+ * im2col is never materialised for forward/backwardWeight or stride-1 backwardInput: the GEMM
+ * packs its B panels straight from the image ({@link ConvPanels}); 1x1 stride-1 unpadded convs
+ * use the planes directly as dense matrices. Threads split each GEMM's output (batch 1 gets both
+ * cores). Scratch (flipped weights, the cols chunk) is per-thread and reused.
+ * With {@code -Ddsr3d.simd=false} everything runs plain float loops.
+ */
 public final class Conv2dSimd {
     private Conv2dSimd() {}
 
-    /** cols [cinG*kh*kw, hout*wout] of image b, group grp. */
-    private static float[] im2col(ConvGeom g, float[] x, int b, int grp) {
-        int ho = g.hout(), wo = g.wout(), cinG = g.cinPerGroup();
-        float[] cols = new float[cinG * g.kh() * g.kw() * ho * wo];
-        int r = 0;
-        for (int ci = 0; ci < cinG; ci++)
-            for (int ky = 0; ky < g.kh(); ky++)
-                for (int kx = 0; kx < g.kw(); kx++, r++) {
-                    int xBase = (b * g.cin() + grp * cinG + ci) * g.h() * g.w();
-                    for (int oy = 0; oy < ho; oy++) {
-                        int iy = oy * g.strideH() - g.padH() + ky;
-                        for (int ox = 0; ox < wo; ox++) {
-                            int ix = ox * g.strideW() - g.padW() + kx;
-                            cols[(r * ho + oy) * wo + ox] = iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w() ? 0f : x[xBase + iy * g.w() + ix];
-                        }
-                    }
-                }
-        return cols;
-    }
-
-    /** dx[image b, group grp] += col2im(cols). */
-    private static void col2im(ConvGeom g, float[] cols, int b, int grp, float[] dx) {
-        int ho = g.hout(), wo = g.wout(), cinG = g.cinPerGroup();
-        int r = 0;
-        for (int ci = 0; ci < cinG; ci++)
-            for (int ky = 0; ky < g.kh(); ky++)
-                for (int kx = 0; kx < g.kw(); kx++, r++) {
-                    int xBase = (b * g.cin() + grp * cinG + ci) * g.h() * g.w();
-                    for (int oy = 0; oy < ho; oy++) {
-                        int iy = oy * g.strideH() - g.padH() + ky;
-                        if (iy < 0 || iy >= g.h()) continue;
-                        for (int ox = 0; ox < wo; ox++) {
-                            int ix = ox * g.strideW() - g.padW() + kx;
-                            if (ix >= 0 && ix < g.w()) dx[xBase + iy * g.w() + ix] += cols[(r * ho + oy) * wo + ox];
-                        }
-                    }
-                }
-    }
+    /** Upper bound on the stride>1 backward-input cols chunk, in floats (8 MiB). */
+    private static final int COLS_CHUNK_FLOATS = 1 << 21;
 
     public static void forward(ConvGeom g, float[] x, float[] w, float[] bias, float[] y) {
-        int plane = g.hout() * g.wout(), coutG = g.coutPerGroup(), kk = g.cinPerGroup() * g.kh() * g.kw();
+        checkLength("x", x, g.inputSize());
+        checkLength("weight", w, g.weightSize());
+        checkLength("y", y, g.outputSize());
+        if (bias != null) checkLength("bias", bias, g.cout());
+        if (!Sgemm.SIMD) { ConvScalar.forward(g, x, w, bias, y); return; }
+        int plane = g.hout() * g.wout(), coutG = g.coutPerGroup(), cinG = g.cinPerGroup(), kk = taps(g);
         for (int b = 0; b < g.n(); b++)
             for (int grp = 0; grp < g.groups(); grp++) {
-                float[] cols = im2col(g, x, b, grp);
-                int yOff = (b * g.cout() + grp * coutG) * plane;
-                Sgemm.sgemm(false, false, coutG, plane, kk, w, grp * coutG * kk, kk, cols, 0, plane, y, yOff, plane, false);
+                int yOff = (b * g.cout() + grp * coutG) * plane, xOff = (b * g.cin() + grp * cinG) * g.h() * g.w();
                 if (bias != null)
                     for (int co = 0; co < coutG; co++)
-                        for (int p = 0; p < plane; p++) y[yOff + co * plane + p] += bias[grp * coutG + co];
+                        java.util.Arrays.fill(y, yOff + co * plane, yOff + (co + 1) * plane, bias[grp * coutG + co]);
+                GemmPanelSource weights = new GemmPanelSource.Dense(w, grp * coutG * kk, kk, true);
+                GemmPanelSource cols = isPointwise(g)
+                        ? new GemmPanelSource.Dense(x, xOff, plane, false)
+                        : new ConvPanels.PixelsByTap(inputView(g, x, xOff));
+                GemmDriver.gemm(coutG, plane, kk, weights, cols, y, yOff, plane, bias != null);
             }
     }
 
     public static void backwardInput(ConvGeom g, float[] dy, float[] w, float[] dx) {
-        java.util.Arrays.fill(dx, 0f);
-        int plane = g.hout() * g.wout(), coutG = g.coutPerGroup(), kk = g.cinPerGroup() * g.kh() * g.kw();
-        float[] cols = new float[kk * plane];
-        for (int b = 0; b < g.n(); b++)
-            for (int grp = 0; grp < g.groups(); grp++) {
-                // cols [kk, plane] = W_g^T [kk, coutG] * dy_g [coutG, plane]
-                Sgemm.sgemm(true, false, kk, plane, coutG, w, grp * coutG * kk, kk, dy, (b * g.cout() + grp * coutG) * plane, plane, cols, 0, plane, false);
-                col2im(g, cols, b, grp, dx);
-            }
+        checkLength("dy", dy, g.outputSize());
+        checkLength("weight", w, g.weightSize());
+        checkLength("dx", dx, g.inputSize());
+        if (!Sgemm.SIMD) { ConvScalar.backwardInput(g, dy, w, dx); return; }
+        if (g.strideH() == 1 && g.strideW() == 1) backwardInputStride1(g, dy, w, dx);
+        else backwardInputCol2im(g, dy, w, dx);
     }
 
     public static void backwardWeight(ConvGeom g, float[] x, float[] dy, float[] dw) {
-        java.util.Arrays.fill(dw, 0f);
-        int plane = g.hout() * g.wout(), coutG = g.coutPerGroup(), kk = g.cinPerGroup() * g.kh() * g.kw();
+        checkLength("x", x, g.inputSize());
+        checkLength("dy", dy, g.outputSize());
+        checkLength("dw", dw, g.weightSize());
+        if (!Sgemm.SIMD) { ConvScalar.backwardWeight(g, x, dy, dw); return; }
+        int plane = g.hout() * g.wout(), coutG = g.coutPerGroup(), cinG = g.cinPerGroup(), kk = taps(g);
+        for (int grp = 0; grp < g.groups(); grp++)
+            for (int b = 0; b < g.n(); b++) {
+                int dyOff = (b * g.cout() + grp * coutG) * plane, xOff = (b * g.cin() + grp * cinG) * g.h() * g.w();
+                GemmPanelSource grad = new GemmPanelSource.Dense(dy, dyOff, plane, true);
+                GemmPanelSource colsT = isPointwise(g)
+                        ? new GemmPanelSource.Dense(x, xOff, plane, true)
+                        : new ConvPanels.TapsByPixel(inputView(g, x, xOff));
+                GemmDriver.gemm(coutG, kk, plane, grad, colsT, dw, grp * coutG * kk, kk, b > 0);
+            }
+    }
+
+    /** dx = conv(dy, W') with W'[ci][co][ky][kx] = W[co][ci][kh-1-ky][kw-1-kx], padding k-1-p. */
+    private static void backwardInputStride1(ConvGeom g, float[] dy, float[] w, float[] dx) {
+        int plane = g.hout() * g.wout(), inPlane = g.h() * g.w(), coutG = g.coutPerGroup(), cinG = g.cinPerGroup();
+        int khw = g.kh() * g.kw(), kk = taps(g), kT = coutG * khw;
+        for (int grp = 0; grp < g.groups(); grp++) {
+            GemmPanelSource flipped;
+            if (isPointwise(g)) {
+                flipped = new GemmPanelSource.Dense(w, grp * coutG * kk, cinG, false); // W_g^T
+            } else {
+                float[] wf = ConvScratch.get(ConvScratch.FLIPPED_WEIGHTS, cinG * kT);
+                int wOff = grp * coutG * kk;
+                for (int co = 0; co < coutG; co++)
+                    for (int ci = 0; ci < cinG; ci++) {
+                        int src = wOff + co * kk + ci * khw, dst = ci * kT + co * khw;
+                        for (int t = 0; t < khw; t++) wf[dst + t] = w[src + khw - 1 - t];
+                    }
+                flipped = new GemmPanelSource.Dense(wf, 0, kT, true);
+            }
+            for (int b = 0; b < g.n(); b++) {
+                int dyOff = (b * g.cout() + grp * coutG) * plane, dxOff = (b * g.cin() + grp * cinG) * inPlane;
+                GemmPanelSource cols = isPointwise(g)
+                        ? new GemmPanelSource.Dense(dy, dyOff, plane, false)
+                        : new ConvPanels.PixelsByTap(new ConvPanels.Geometry(dy, dyOff, coutG, g.hout(), g.wout(),
+                                g.kh(), g.kw(), 1, 1, g.kh() - 1 - g.padH(), g.kw() - 1 - g.padW(), g.h(), g.w()));
+                GemmDriver.gemm(cinG, inPlane, kT, flipped, cols, dx, dxOff, inPlane, false);
+            }
+        }
+    }
+
+    /** General strides: cols chunk [K, cw] = W_g^T dy_g[:, chunk] by GEMM, then scatter-add (col2im). */
+    private static void backwardInputCol2im(ConvGeom g, float[] dy, float[] w, float[] dx) {
+        java.util.Arrays.fill(dx, 0, g.inputSize(), 0f);
+        int plane = g.hout() * g.wout(), inPlane = g.h() * g.w(), coutG = g.coutPerGroup(), cinG = g.cinPerGroup();
+        int kk = taps(g), nr = GemmKernel.NR;
+        int cw = Math.min(plane, Math.max(4 * nr, COLS_CHUNK_FLOATS / kk / nr * nr));
+        float[] cols = ConvScratch.get(ConvScratch.COLS, kk * cw);
         for (int b = 0; b < g.n(); b++)
             for (int grp = 0; grp < g.groups(); grp++) {
-                float[] cols = im2col(g, x, b, grp);
-                // dW_g [coutG, kk] += dy_g [coutG, plane] * cols^T [plane, kk]
-                Sgemm.sgemm(false, true, coutG, kk, plane, dy, (b * g.cout() + grp * coutG) * plane, plane, cols, 0, plane, dw, grp * coutG * kk, kk, true);
+                int dyOff = (b * g.cout() + grp * coutG) * plane, dxOff = (b * g.cin() + grp * cinG) * inPlane;
+                GemmPanelSource wT = new GemmPanelSource.Dense(w, grp * coutG * kk, kk, false);
+                for (int q0 = 0; q0 < plane; q0 += cw) {
+                    int n = Math.min(cw, plane - q0);
+                    GemmDriver.gemm(kk, n, coutG, wT, new GemmPanelSource.Dense(dy, dyOff + q0, plane, false),
+                            cols, 0, n, false);
+                    int chunkStart = q0;
+                    Parallel.forRange(cinG, 1, (lo, hi) -> col2im(g, cols, n, chunkStart, lo, hi, dx, dxOff));
+                }
             }
+    }
+
+    /** dx[ci] += cols rows of channels [ciLo, ciHi) for output pixels [q0, q0+n); cols is [K][n]. */
+    private static void col2im(ConvGeom g, float[] cols, int n, int q0, int ciLo, int ciHi, float[] dx, int dxOff) {
+        int wo = g.wout(), oy0 = q0 / wo, ox0 = q0 - oy0 * wo, sw = g.strideW();
+        for (int ci = ciLo; ci < ciHi; ci++)
+            for (int ky = 0; ky < g.kh(); ky++)
+                for (int kx = 0; kx < g.kw(); kx++) {
+                    int r = (ci * g.kh() + ky) * g.kw() + kx, t = 0, oy = oy0, ox = ox0;
+                    while (t < n) {
+                        int seg = Math.min(n - t, wo - ox), iy = oy * g.strideH() - g.padH() + ky;
+                        if (iy >= 0 && iy < g.h()) {
+                            int row = dxOff + (ci * g.h() + iy) * g.w(), src = r * n + t;
+                            for (int s = 0, ix = ox * sw - g.padW() + kx; s < seg; s++, ix += sw)
+                                if (ix >= 0 && ix < g.w()) dx[row + ix] += cols[src + s];
+                        }
+                        t += seg;
+                        ox = 0;
+                        oy++;
+                    }
+                }
+    }
+
+    private static int taps(ConvGeom g) { return g.cinPerGroup() * g.kh() * g.kw(); }
+
+    private static boolean isPointwise(ConvGeom g) {
+        return g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+    }
+
+    private static ConvPanels.Geometry inputView(ConvGeom g, float[] x, int xOff) {
+        return new ConvPanels.Geometry(x, xOff, g.cinPerGroup(), g.h(), g.w(), g.kh(), g.kw(),
+                g.strideH(), g.strideW(), g.padH(), g.padW(), g.hout(), g.wout());
+    }
+
+    private static void checkLength(String name, float[] a, int expected) {
+        if (a == null) throw new IllegalArgumentException("conv2d: " + name + " must not be null");
+        if (a.length < expected)
+            throw new IllegalArgumentException("conv2d: " + name + " needs " + expected + " floats for this geometry, has " + a.length);
     }
 }
