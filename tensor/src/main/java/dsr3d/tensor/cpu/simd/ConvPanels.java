@@ -1,5 +1,9 @@
 package dsr3d.tensor.cpu.simd;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Virtual im2col operands for implicit-GEMM convolution: they pack GEMM panels straight from
  * one image's channel block, so no [taps x pixels] cols matrix is ever built.
@@ -12,6 +16,28 @@ package dsr3d.tensor.cpu.simd;
 final class ConvPanels {
     private ConvPanels() {}
 
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Lane i takes lane 2i of the concatenation of two vectors: the stride-2 subsample. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+
+    /** dst[d .. d+len) = src[so .. so+len), vector by vector (short runs: cheaper than arraycopy). */
+    static void copy(float[] src, int so, float[] dst, int d, int len) {
+        int i = 0;
+        for (; i <= len - L; i += L) FloatVector.fromArray(S, src, so + i).intoArray(dst, d + i);
+        for (; i < len; i++) dst[d + i] = src[so + i];
+    }
+
+    /** dst[d + t] = src[so + 2t] for t < len; reads up to src[so + 2*len + L) when that is in the array. */
+    static void copyStride2(float[] src, int so, float[] dst, int d, int len) {
+        int i = 0;
+        for (; i <= len - L && so + 2 * i + 2 * L <= src.length; i += L) {
+            FloatVector v0 = FloatVector.fromArray(S, src, so + 2 * i), v1 = FloatVector.fromArray(S, src, so + 2 * i + L);
+            v0.rearrange(EVEN, v1).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) dst[d + i] = src[so + 2 * i];
+    }
+
     record Geometry(float[] x, int xOff, int channels, int ih, int iw, int kh, int kw,
                     int sh, int sw, int ph, int pw, int oh, int ow) {}
 
@@ -19,7 +45,30 @@ final class ConvPanels {
      * The B operand of the forward conv, X(r = output pixel, p = tap): packs [kc taps][width pixels].
      * Pixels of one output row are contiguous input reads when the stride is 1 (array copies).
      */
-    record PixelsByTap(Geometry g) implements GemmPanelSource {
+    record PixelsByTap(Geometry g, int[] offsets) implements GemmPanelSource, GemmPanelSource.InPlace {
+        PixelsByTap(Geometry g) { this(g, tapOffsets(g)); }
+
+        /** offset of tap (ci, ky, kx) relative to input (0, 0, 0) of the block: (ci*ih + ky)*iw + kx. */
+        private static int[] tapOffsets(Geometry g) {
+            if (g.sw != 1) return null;
+            int[] o = new int[g.channels * g.kh * g.kw];
+            for (int ci = 0, t = 0; ci < g.channels; ci++)
+                for (int ky = 0; ky < g.kh; ky++)
+                    for (int kx = 0; kx < g.kw; kx++) o[t++] = (ci * g.ih + ky) * g.iw + kx;
+            return o;
+        }
+
+        @Override public float[] array() { return g.x; }
+
+        /** In place when the stride is 1 and the pixels lie in one output row whose every tap is inside the image. */
+        @Override
+        public int base(int r0, int width) {
+            if (offsets == null) return -1;
+            int oy = r0 / g.ow, ox0 = r0 - oy * g.ow, iy0 = oy * g.sh - g.ph, ix0 = ox0 - g.pw;
+            if (ox0 + width > g.ow || iy0 < 0 || iy0 + g.kh > g.ih || ix0 < 0 || ix0 + width + g.kw - 1 > g.iw) return -1;
+            return g.xOff + iy0 * g.iw + ix0;
+        }
+
         @Override
         public void pack(float[] dst, int dOff, int r0, int rows, int p0, int kc, int width) {
             int khw = g.kh * g.kw;
@@ -47,10 +96,13 @@ final class ConvPanels {
                     java.util.Arrays.fill(dst, d + t, d + t + seg, 0f);
                 } else {
                     int row = g.xOff + (ci * g.ih + iy) * g.iw, ix0 = ox * g.sw - g.pw + kx;
-                    if (g.sw == 1) {
-                        int lo = Math.min(seg, Math.max(0, -ix0)), hi = Math.max(lo, Math.min(seg, g.iw - ix0));
+                    if (g.sw <= 2) {
+                        // in-bounds pixels are [lo, hi): ix0 + sw*s in [0, iw)
+                        int lo = Math.min(seg, Math.max(0, (-ix0 + g.sw - 1) / g.sw));
+                        int hi = Math.max(lo, Math.min(seg, (g.iw - ix0 + g.sw - 1) / g.sw));
                         if (lo > 0) java.util.Arrays.fill(dst, d + t, d + t + lo, 0f);
-                        if (hi > lo) System.arraycopy(x, row + ix0 + lo, dst, d + t + lo, hi - lo);
+                        if (g.sw == 1) copy(x, row + ix0 + lo, dst, d + t + lo, hi - lo);
+                        else copyStride2(x, row + ix0 + 2 * lo, dst, d + t + lo, hi - lo);
                         if (hi < seg) java.util.Arrays.fill(dst, d + t + hi, d + t + seg, 0f);
                     } else {
                         for (int s = 0, ix = ix0; s < seg; s++, ix += g.sw)
@@ -84,9 +136,14 @@ final class ConvPanels {
                         if (iy < 0 || iy >= g.ih) {
                             for (int s = 0; s < seg; s++, d += width) dst[d] = 0f;
                         } else {
-                            int row = g.xOff + (ci * g.ih + iy) * g.iw;
-                            for (int s = 0, ix = ox * g.sw - g.pw + kx; s < seg; s++, ix += g.sw, d += width)
-                                dst[d] = ix >= 0 && ix < g.iw ? x[row + ix] : 0f;
+                            int row = g.xOff + (ci * g.ih + iy) * g.iw, ix0 = ox * g.sw - g.pw + kx;
+                            if (ix0 >= 0 && ix0 + (seg - 1) * g.sw < g.iw) {
+                                // interior run: no bounds tests
+                                for (int s = 0, src = row + ix0; s < seg; s++, src += g.sw, d += width) dst[d] = x[src];
+                            } else {
+                                for (int s = 0, ix = ix0; s < seg; s++, ix += g.sw, d += width)
+                                    dst[d] = ix >= 0 && ix < g.iw ? x[row + ix] : 0f;
+                            }
                         }
                         t += seg;
                         ox = 0;

@@ -36,9 +36,26 @@ final class GemmDriver {
         final float[] a = new float[MC * KC];
         final float[] b = new float[NC * KC];
         final float[] tile = new float[MR * NR];
+        /** Per B micro-panel of the current panel: in-place base, or -1 when packed. */
+        final int[] inPlaceBase = new int[NC / NR];
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** Packs the B micro-panels of columns [jc, jc+nc) that cannot be read in place. */
+    private static void packB(GemmPanelSource b, GemmPanelSource.InPlace direct, float[] pb, int[] inPlaceBase,
+                              int jc, int nc, int pc, int kc) {
+        if (direct == null) {
+            java.util.Arrays.fill(inPlaceBase, -1);
+            b.pack(pb, 0, jc, nc, pc, kc, NR);
+            return;
+        }
+        for (int jr = 0; jr < nc; jr += NR) {
+            int w = Math.min(NR, nc - jr), base = w == NR ? direct.base(jc + jr, NR) : -1;
+            inPlaceBase[jr / NR] = base;
+            if (base < 0) b.pack(pb, jr * kc, jc + jr, w, pc, kc, NR);
+        }
+    }
 
     static int roundUp(int x, int q) { return (x + q - 1) / q * q; }
 
@@ -65,12 +82,16 @@ final class GemmDriver {
                       float[] c, int cOff, int ldc, boolean accumulate) {
         Buffers buf = BUFFERS.get();
         float[] pa = buf.a, pb = buf.b, tile = buf.tile;
+        int[] inPlaceBase = buf.inPlaceBase;
+        GemmPanelSource.InPlace direct = b instanceof GemmPanelSource.InPlace ip ? ip : null;
+        float[] bArr = direct == null ? null : direct.array();
+        int[] bOffs = direct == null ? null : direct.offsets();
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean load = accumulate || pc > 0;
-                b.pack(pb, 0, jc, nc, pc, kc, NR);
+                packB(b, direct, pb, inPlaceBase, jc, nc, pc, kc);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     a.pack(pa, 0, ic, mc, pc, kc, MR);
@@ -79,10 +100,13 @@ final class GemmDriver {
                         int cRow = cOff + (ic + ir) * ldc + jc;
                         for (int jr = 0; jr < nc; jr += NR) {
                             int nr = Math.min(NR, nc - jr);
+                            int base = inPlaceBase[jr / NR];
                             if (mr == MR && nr == NR) {
-                                GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, c, cRow + jr, ldc, load);
+                                if (base < 0) GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, c, cRow + jr, ldc, load);
+                                else GemmKernel.kernelInPlace(kc, pa, ir * kc, bArr, bOffs, pc, base, c, cRow + jr, ldc, load);
                             } else {
-                                GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, tile, 0, NR, false);
+                                if (base < 0) GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, tile, 0, NR, false);
+                                else GemmKernel.kernelInPlace(kc, pa, ir * kc, bArr, bOffs, pc, base, tile, 0, NR, false);
                                 for (int i = 0; i < mr; i++) {
                                     int co = cRow + i * ldc + jr, to = i * NR;
                                     if (load) for (int j = 0; j < nr; j++) c[co + j] += tile[to + j];

@@ -14,6 +14,20 @@ interface GemmPanelSource {
     /** Packs X(r0 .. r0+rows-1, p0 .. p0+kc-1) into dst[dOff ..] as described above. */
     void pack(float[] dst, int dOff, int r0, int rows, int p0, int kc, int width);
 
+    /**
+     * Optional capability of a B operand: some width-wide micro-panels can be read in place, with
+     * no packing: X(r0 + jj, p) = array()[offsets()[p] + base + jj] for jj < width and every p.
+     */
+    interface InPlace {
+        float[] array();
+
+        /** One offset per reduction index p (all k of them). */
+        int[] offsets();
+
+        /** The base for the micro-panel of rows [r0, r0 + width), or -1 when it must be packed. */
+        int base(int r0, int width);
+    }
+
     /** A dense strided matrix: X(r, p) = x[off + r*ld + p] when rowContiguous, else x[off + p*ld + r]. */
     record Dense(float[] x, int off, int ld, boolean rowContiguous) implements GemmPanelSource {
         /** op(A)(i, p) with A read as a[off + i*lda + p], or a[off + p*lda + i] when transA. */
