@@ -43,6 +43,11 @@ class Conv2dParityTest {
             new ConvGeom(1, 4, 6, 6, 4, 3, 3, 1, 1, 2, 2, 1),
             new ConvGeom(1, 2, 5, 5, 3, 1, 1, 1, 1, 1, 1, 1),
             new ConvGeom(1, 20, 33, 31, 24, 3, 3, 1, 1, 1, 1, 1),
+            // rows wider than two vector widths: interior pixel blocks are read in place (no packing)
+            new ConvGeom(1, 40, 9, 70, 13, 3, 3, 1, 1, 1, 1, 1),
+            new ConvGeom(2, 16, 7, 100, 8, 3, 3, 2, 1, 1, 1, 2),
+            new ConvGeom(1, 6, 8, 81, 4, 5, 5, 1, 1, 2, 2, 2),
+            new ConvGeom(1, 8, 5, 130, 6, 4, 4, 2, 2, 1, 1, 1),
             // scaled-down 3DSR shapes: c1/c3 (3x3 s1 p1), c7/c15 (groups 2), c12 (4x4 s2 groups 2)
             ConvGeom.square(1, 64, 24, 96, 3, 1, 1, 1),
             ConvGeom.square(1, 48, 24, 40, 3, 1, 1, 2),
