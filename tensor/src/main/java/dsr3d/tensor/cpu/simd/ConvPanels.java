@@ -118,39 +118,49 @@ final class ConvPanels {
 
     /**
      * The B operand of the weight gradient, X(r = tap, p = output pixel): packs [kc pixels][width taps].
-     * Reads runs of pixels of one tap (contiguous input at stride 1), writes them with stride width.
+     * For a pixel whose every tap is inside the image, the width taps are one vector gather per
+     * vector from x at (pixel base + tap offset); border pixels take the scalar path with bounds tests.
      */
-    record TapsByPixel(Geometry g) implements GemmPanelSource {
+    record TapsByPixel(Geometry g, int[] offsets, int[] tapKy, int[] tapKx) implements GemmPanelSource {
+        TapsByPixel(Geometry g) { this(g, new int[taps(g)], new int[taps(g)], new int[taps(g)]); init(); }
+
+        private static int taps(Geometry g) { return g.channels * g.kh * g.kw; }
+
+        private void init() {
+            for (int ci = 0, t = 0; ci < g.channels; ci++)
+                for (int ky = 0; ky < g.kh; ky++)
+                    for (int kx = 0; kx < g.kw; kx++, t++) {
+                        offsets[t] = (ci * g.ih + ky) * g.iw + kx;
+                        tapKy[t] = ky;
+                        tapKx[t] = kx;
+                    }
+        }
+
         @Override
         public void pack(float[] dst, int dOff, int r0, int rows, int p0, int kc, int width) {
-            int khw = g.kh * g.kw, oy0 = p0 / g.ow, ox0 = p0 - oy0 * g.ow;
             float[] x = g.x;
+            // output pixels whose every tap is inside: oy in [oyLo, oyHi], ox in [oxLo, oxHi]
+            int oyLo = (g.ph + g.sh - 1) / g.sh, oyHi = Math.floorDiv(g.ih - g.kh + g.ph, g.sh);
+            int oxLo = (g.pw + g.sw - 1) / g.sw, oxHi = Math.floorDiv(g.iw - g.kw + g.pw, g.sw);
+            boolean gather = width == 2 * L;
             for (int blk = 0; blk < rows; blk += width) {
-                int w = Math.min(width, rows - blk), base = dOff + blk * kc;
-                for (int rr = 0; rr < w; rr++) {
-                    int tap = r0 + blk + rr, ci = tap / khw, rem = tap - ci * khw, ky = rem / g.kw, kx = rem - ky * g.kw;
-                    int t = 0, oy = oy0, ox = ox0;
-                    while (t < kc) {
-                        int seg = Math.min(kc - t, g.ow - ox);
-                        int iy = oy * g.sh - g.ph + ky, d = base + t * width + rr;
-                        if (iy < 0 || iy >= g.ih) {
-                            for (int s = 0; s < seg; s++, d += width) dst[d] = 0f;
-                        } else {
-                            int row = g.xOff + (ci * g.ih + iy) * g.iw, ix0 = ox * g.sw - g.pw + kx;
-                            if (ix0 >= 0 && ix0 + (seg - 1) * g.sw < g.iw) {
-                                // interior run: no bounds tests
-                                for (int s = 0, src = row + ix0; s < seg; s++, src += g.sw, d += width) dst[d] = x[src];
-                            } else {
-                                for (int s = 0, ix = ix0; s < seg; s++, ix += g.sw, d += width)
-                                    dst[d] = ix >= 0 && ix < g.iw ? x[row + ix] : 0f;
-                            }
+                int w = Math.min(width, rows - blk), base = dOff + blk * kc, t0 = r0 + blk;
+                int oy = p0 / g.ow, ox = p0 - oy * g.ow;
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * width, iy0 = oy * g.sh - g.ph, ix0 = ox * g.sw - g.pw;
+                    int pix = g.xOff + iy0 * g.iw + ix0;
+                    if (gather && w == width && oy >= oyLo && oy <= oyHi && ox >= oxLo && ox <= oxHi) {
+                        FloatVector.fromArray(S, x, pix, offsets, t0).intoArray(dst, d);
+                        FloatVector.fromArray(S, x, pix, offsets, t0 + L).intoArray(dst, d + L);
+                    } else {
+                        for (int rr = 0; rr < w; rr++) {
+                            int t = t0 + rr, iy = iy0 + tapKy[t], ix = ix0 + tapKx[t];
+                            dst[d + rr] = iy >= 0 && iy < g.ih && ix >= 0 && ix < g.iw ? x[pix + offsets[t]] : 0f;
                         }
-                        t += seg;
-                        ox = 0;
-                        oy++;
+                        if (w < width) java.util.Arrays.fill(dst, d + w, d + width, 0f);
                     }
+                    if (++ox == g.ow) { ox = 0; oy++; }
                 }
-                if (w < width) GemmPanelSource.zeroPad(dst, base, kc, width, w);
             }
         }
     }
