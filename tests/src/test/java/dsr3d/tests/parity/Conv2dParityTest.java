@@ -48,6 +48,9 @@ class Conv2dParityTest {
             new ConvGeom(2, 16, 7, 100, 8, 3, 3, 2, 1, 1, 1, 2),
             new ConvGeom(1, 6, 8, 81, 4, 5, 5, 1, 1, 2, 2, 2),
             new ConvGeom(1, 8, 5, 130, 6, 4, 4, 2, 2, 1, 1, 1),
+            // many output (or, for backwardInput, input) channels: several row blocks of the GEMM
+            new ConvGeom(1, 5, 4, 70, 150, 3, 3, 1, 1, 1, 1, 1),
+            new ConvGeom(1, 150, 4, 70, 5, 3, 3, 1, 1, 1, 1, 1),
             // scaled-down 3DSR shapes: c1/c3 (3x3 s1 p1), c7/c15 (groups 2), c12 (4x4 s2 groups 2)
             ConvGeom.square(1, 64, 24, 96, 3, 1, 1, 1),
             ConvGeom.square(1, 48, 24, 40, 3, 1, 1, 2),

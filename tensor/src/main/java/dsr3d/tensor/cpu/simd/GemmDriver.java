@@ -42,6 +42,24 @@ final class GemmDriver {
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
+    /** One MR x NR tile of C at co (B packed at jr*kc, or in place when base >= 0); edge tiles via the tile buffer. */
+    private static void tile(int ir, int jr, int mc, int nc, int kc, float[] pa, float[] pb, int base, float[] bArr, int[] bOffs,
+                             int pc, float[] c, int co, int ldc, boolean load, float[] tile) {
+        int mr = Math.min(MR, mc - ir), nr = Math.min(NR, nc - jr);
+        if (mr == MR && nr == NR) {
+            if (base < 0) GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, c, co, ldc, load);
+            else GemmKernel.kernelInPlace(kc, pa, ir * kc, bArr, bOffs, pc, base, c, co, ldc, load);
+            return;
+        }
+        if (base < 0) GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, tile, 0, NR, false);
+        else GemmKernel.kernelInPlace(kc, pa, ir * kc, bArr, bOffs, pc, base, tile, 0, NR, false);
+        for (int i = 0; i < mr; i++) {
+            int ci = co + i * ldc, to = i * NR;
+            if (load) for (int j = 0; j < nr; j++) c[ci + j] += tile[to + j];
+            else System.arraycopy(tile, to, c, ci, nr);
+        }
+    }
+
     /** Packs the B micro-panels of columns [jc, jc+nc) that cannot be read in place. */
     private static void packB(GemmPanelSource b, GemmPanelSource.InPlace direct, float[] pb, int[] inPlaceBase,
                               int jc, int nc, int pc, int kc) {
@@ -95,25 +113,13 @@ final class GemmDriver {
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     a.pack(pa, 0, ic, mc, pc, kc, MR);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir);
-                        int cRow = cOff + (ic + ir) * ldc + jc;
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int nr = Math.min(NR, nc - jr);
-                            int base = inPlaceBase[jr / NR];
-                            if (mr == MR && nr == NR) {
-                                if (base < 0) GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, c, cRow + jr, ldc, load);
-                                else GemmKernel.kernelInPlace(kc, pa, ir * kc, bArr, bOffs, pc, base, c, cRow + jr, ldc, load);
-                            } else {
-                                if (base < 0) GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, tile, 0, NR, false);
-                                else GemmKernel.kernelInPlace(kc, pa, ir * kc, bArr, bOffs, pc, base, tile, 0, NR, false);
-                                for (int i = 0; i < mr; i++) {
-                                    int co = cRow + i * ldc + jr, to = i * NR;
-                                    if (load) for (int j = 0; j < nr; j++) c[co + j] += tile[to + j];
-                                    else System.arraycopy(tile, to, c, co, nr);
-                                }
-                            }
-                        }
+                    if (direct == null || mc > 64) {
+                        for (int ir = 0; ir < mc; ir += MR)
+                            for (int jr = 0; jr < nc; jr += NR) tile(ir, jr, mc, nc, kc, pa, pb, inPlaceBase[jr / NR], bArr, bOffs, pc, c, cOff + (ic + ir) * ldc + jc + jr, ldc, load, tile);
+                    } else {
+                        // small M, in-place B: keep one micro-panel's image window in L1 across the few row tiles
+                        for (int jr = 0; jr < nc; jr += NR)
+                            for (int ir = 0; ir < mc; ir += MR) tile(ir, jr, mc, nc, kc, pa, pb, inPlaceBase[jr / NR], bArr, bOffs, pc, c, cOff + (ic + ir) * ldc + jc + jr, ldc, load, tile);
                     }
                 }
             }
