@@ -83,8 +83,10 @@ final class GemmDriver {
         long macs = (long) m * n * k;
         int maxThreads = (int) Math.max(1, Math.min(Parallel.threads(), macs / MIN_MACS_PER_THREAD));
         int colBlocks = (n + NR - 1) / NR, rowBlocks = (m + MR - 1) / MR;
-        // split the larger side; each thread gets whole micro-tiles and its own packed panels
-        if (colBlocks >= rowBlocks || rowBlocks < maxThreads) {
+        // Each thread gets whole micro-tiles and its own packed panels. Split the columns when there
+        // are enough of them: a row split would make every thread pack all of B, and B is the
+        // expensive operand for the convolutions (packed from the image by im2col).
+        if (colBlocks >= 4 * maxThreads || colBlocks >= rowBlocks || rowBlocks < maxThreads) {
             int minChunk = Math.max(1, colBlocks / maxThreads);
             Parallel.forRange(colBlocks, minChunk, (lo, hi) ->
                     block(0, m, lo * NR, Math.min(n, hi * NR), k, a, b, c, cOff, ldc, accumulate));
