@@ -40,7 +40,7 @@ public final class Conv2dSimd {
                 GemmPanelSource weights = new GemmPanelSource.Dense(w, grp * coutG * kk, kk, true);
                 GemmPanelSource cols = isPointwise(g)
                         ? new GemmPanelSource.Dense(x, xOff, plane, false)
-                        : new ConvPanels.PixelsByTap(inputView(g, x, xOff));
+                        : new ConvPanels.PixelsByTap(padForInPlace(inputView(g, x, xOff)));
                 GemmDriver.gemm(coutG, plane, kk, weights, cols, y, yOff, plane, bias != null);
             }
     }
@@ -93,8 +93,8 @@ public final class Conv2dSimd {
                 int dyOff = (b * g.cout() + grp * coutG) * plane, dxOff = (b * g.cin() + grp * cinG) * inPlane;
                 GemmPanelSource cols = isPointwise(g)
                         ? new GemmPanelSource.Dense(dy, dyOff, plane, false)
-                        : new ConvPanels.PixelsByTap(new ConvPanels.Geometry(dy, dyOff, coutG, g.hout(), g.wout(),
-                                g.kh(), g.kw(), 1, 1, g.kh() - 1 - g.padH(), g.kw() - 1 - g.padW(), g.h(), g.w()));
+                        : new ConvPanels.PixelsByTap(padForInPlace(new ConvPanels.Geometry(dy, dyOff, coutG, g.hout(), g.wout(),
+                                g.kh(), g.kw(), 1, 1, g.kh() - 1 - g.padH(), g.kw() - 1 - g.padW(), g.h(), g.w())));
                 GemmDriver.gemm(cinG, inPlane, kT, flipped, cols, dx, dxOff, inPlane, false);
             }
         }
@@ -146,6 +146,29 @@ public final class Conv2dSimd {
 
     private static boolean isPointwise(ConvGeom g) {
         return g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+    }
+
+    /**
+     * For a stride-1 view with padding: the same view on a zero-padded copy of its input (per-thread
+     * scratch, filled in parallel), so that every micro-panel inside one output row can be read in
+     * place instead of packed. The copy is one pass over the input, small next to the GEMM.
+     */
+    private static ConvPanels.Geometry padForInPlace(ConvPanels.Geometry v) {
+        if (v.sh() != 1 || v.sw() != 1 || v.ph() < 0 || v.pw() < 0 || (v.ph() == 0 && v.pw() == 0)) return v;
+        int ihp = v.ih() + 2 * v.ph(), iwp = v.iw() + 2 * v.pw(), ch = v.channels();
+        float[] xp = ConvScratch.get(ConvScratch.PADDED, ch * ihp * iwp), x = v.x();
+        Parallel.forRange(ch, 8, (lo, hi) -> {
+            for (int c = lo; c < hi; c++) {
+                int dst = c * ihp * iwp, src = v.xOff() + c * v.ih() * v.iw();
+                java.util.Arrays.fill(xp, dst, dst + v.ph() * iwp + v.pw(), 0f);
+                for (int r = 0; r < v.ih(); r++) {
+                    int d = dst + (v.ph() + r) * iwp + v.pw();
+                    System.arraycopy(x, src + r * v.iw(), xp, d, v.iw());
+                    java.util.Arrays.fill(xp, d + v.iw(), r + 1 < v.ih() ? d + iwp : dst + ihp * iwp, 0f);
+                }
+            }
+        });
+        return new ConvPanels.Geometry(xp, 0, ch, ihp, iwp, v.kh(), v.kw(), 1, 1, 0, 0, v.oh(), v.ow());
     }
 
     private static ConvPanels.Geometry inputView(ConvGeom g, float[] x, int xOff) {
