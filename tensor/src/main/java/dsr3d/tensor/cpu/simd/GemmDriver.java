@@ -106,10 +106,12 @@ final class GemmDriver {
         GemmPanelSource.InPlace direct = b instanceof GemmPanelSource.InPlace ip ? ip : null;
         float[] bArr = direct == null ? null : direct.array();
         int[] bOffs = direct == null ? null : direct.offsets();
+        // equal k blocks of at most KC (576 = 3 x 192, not 256 + 256 + 64: short blocks waste C traffic)
+        int kcStep = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
                 boolean load = accumulate || pc > 0;
                 packB(b, direct, pb, inPlaceBase, jc, nc, pc, kc);
                 for (int ic = i0; ic < i1; ic += MC) {
