@@ -5,6 +5,8 @@ import dsr3d.bench.support.ConvShapes;
 import dsr3d.bench.support.GemmCase;
 import dsr3d.tensor.cpu.simd.Parallel;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,6 +16,10 @@ import java.util.List;
  * 1 s, so C2 has compiled the micro-kernel), then times {@code reps} calls and returns the median
  * GFLOP/s (2 * MACs / time). Runs on {@code threads} pool threads and restores the pool size.
  * Less rigorous than the JMH benches (one JVM, no fork), good to a few percent on a quiet machine.
+ *
+ * <p>On a shared machine, {@code -Ddsr3d.bench.cpuTime=true} times 1-thread runs by the calling
+ * thread's CPU time instead of wall time (with 1 thread the kernels run inline in the caller), which
+ * discounts time the thread spent descheduled; it is ignored for more threads.
  */
 public final class QuickKernelTimer {
     private QuickKernelTimer() {}
@@ -23,7 +29,7 @@ public final class QuickKernelTimer {
         GemmCase gc = new GemmCase(n);
         return withThreads(threads, () -> {
             gc.verify();
-            return medianGflops(gc::run, gc.flops(), reps);
+            return medianGflops(gc::run, gc.flops(), reps, threads);
         });
     }
 
@@ -42,22 +48,24 @@ public final class QuickKernelTimer {
         ConvCase cc = new ConvCase(ConvShapes.byId(shapeId), p);
         return withThreads(threads, () -> {
             cc.verify();
-            return medianGflops(cc::run, 2.0 * cc.macs(), reps);
+            return medianGflops(cc::run, 2.0 * cc.macs(), reps, threads);
         });
     }
 
     /** The 3DSR conv shapes (id, description, MACs) in order of total MACs per inference. */
     public static List<ConvShapes.Shape> convShapes() { return ConvShapes.all(); }
 
-    private static double medianGflops(Runnable kernel, double flops, int reps) {
+    private static double medianGflops(Runnable kernel, double flops, int reps, int threads) {
         if (reps < 1) throw new IllegalArgumentException("reps must be >= 1, got " + reps);
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        boolean cpuTime = threads == 1 && Boolean.getBoolean("dsr3d.bench.cpuTime") && cpu.isCurrentThreadCpuTimeSupported();
         long warmStart = System.nanoTime();
         for (int i = 0; i < 2 || System.nanoTime() - warmStart < 1_000_000_000L; i++) kernel.run();
         double[] g = new double[reps];
         for (int r = 0; r < reps; r++) {
-            long t0 = System.nanoTime();
+            long t0 = cpuTime ? cpu.getCurrentThreadCpuTime() : System.nanoTime();
             kernel.run();
-            g[r] = flops / (System.nanoTime() - t0);
+            g[r] = flops / ((cpuTime ? cpu.getCurrentThreadCpuTime() : System.nanoTime()) - t0);
         }
         Arrays.sort(g);
         return reps % 2 == 1 ? g[reps / 2] : (g[reps / 2 - 1] + g[reps / 2]) / 2;
