@@ -12,6 +12,8 @@ import dsr3d.tensor.backend.ConvGeom;
  *                   a forward conv of dy with the kernel flipped and transposed, padding k-1-p
  *                 stride > 1: cols [K, chunk] = W_g^T * dy_g[:, chunk], then col2im into dx
  * </pre>
+ * Strided convs whose kernel is a multiple of the stride run as stride-1 convs on the
+ * space-to-depth of the input ({@link ConvSpaceToDepth}) in forward and backwardWeight.
  * im2col is never materialised for forward/backwardWeight or stride-1 backwardInput: the GEMM
  * packs its B panels straight from the image ({@link ConvPanels}); 1x1 stride-1 unpadded convs
  * use the planes directly as dense matrices. Threads split each GEMM's output (batch 1 gets both
@@ -37,6 +39,13 @@ public final class Conv2dSimd {
                 if (bias != null)
                     for (int co = 0; co < coutG; co++)
                         java.util.Arrays.fill(y, yOff + co * plane, yOff + (co + 1) * plane, bias[grp * coutG + co]);
+                if (ConvSpaceToDepth.applies(g)) {
+                    float[] ws = ConvScratch.get(ConvScratch.FLIPPED_WEIGHTS, coutG * kk);
+                    ConvSpaceToDepth.permuteWeights(g, w, grp * coutG * kk, ws, false);
+                    GemmDriver.gemm(coutG, plane, kk, new GemmPanelSource.Dense(ws, 0, kk, true),
+                            new ConvPanels.PixelsByTap(ConvSpaceToDepth.input(g, x, xOff)), y, yOff, plane, bias != null);
+                    continue;
+                }
                 GemmPanelSource weights = new GemmPanelSource.Dense(w, grp * coutG * kk, kk, true);
                 GemmPanelSource cols = isPointwise(g)
                         ? new GemmPanelSource.Dense(x, xOff, plane, false)
@@ -60,15 +69,20 @@ public final class Conv2dSimd {
         checkLength("dw", dw, g.weightSize());
         if (!Sgemm.SIMD) { ConvScalar.backwardWeight(g, x, dy, dw); return; }
         int plane = g.hout() * g.wout(), coutG = g.coutPerGroup(), cinG = g.cinPerGroup(), kk = taps(g);
-        for (int grp = 0; grp < g.groups(); grp++)
+        boolean s2d = ConvSpaceToDepth.applies(g);
+        for (int grp = 0; grp < g.groups(); grp++) {
+            // space-to-depth: accumulate dW in its permuted layout, then put it back in place
+            float[] target = s2d ? ConvScratch.get(ConvScratch.COLS, coutG * kk) : dw;
+            int tOff = s2d ? 0 : grp * coutG * kk;
             for (int b = 0; b < g.n(); b++) {
                 int dyOff = (b * g.cout() + grp * coutG) * plane, xOff = (b * g.cin() + grp * cinG) * g.h() * g.w();
                 GemmPanelSource grad = new GemmPanelSource.Dense(dy, dyOff, plane, true);
-                GemmPanelSource colsT = isPointwise(g)
-                        ? new GemmPanelSource.Dense(x, xOff, plane, true)
-                        : new ConvPanels.TapsByPixel(inputView(g, x, xOff));
-                GemmDriver.gemm(coutG, kk, plane, grad, colsT, dw, grp * coutG * kk, kk, b > 0);
+                GemmPanelSource colsT = isPointwise(g) ? new GemmPanelSource.Dense(x, xOff, plane, true)
+                        : new ConvPanels.TapsByPixel(s2d ? ConvSpaceToDepth.input(g, x, xOff) : inputView(g, x, xOff));
+                GemmDriver.gemm(coutG, kk, plane, grad, colsT, target, tOff, kk, b > 0);
             }
+            if (s2d) ConvSpaceToDepth.permuteWeights(g, dw, grp * coutG * kk, target, true);
+        }
     }
 
     /** dx = conv(dy, W') with W'[ci][co][ky][kx] = W[co][ci][kh-1-ky][kw-1-kx], padding k-1-p. */
