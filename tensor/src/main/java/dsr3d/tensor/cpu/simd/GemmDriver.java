@@ -25,7 +25,7 @@ final class GemmDriver {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     static final int MR = GemmKernel.MR, NR = GemmKernel.NR;
-    /** k block: A micro-panel MR*KC floats (8 KiB) in L1; B panel KC*NC floats (1 MiB) in L2/L3. */
+    /** k block: A micro-panel MR*KC floats (6 KiB) in L1; B panel KC*NC floats (1 MiB) in L2/L3. */
     static final int KC = Integer.getInteger("dsr3d.gemm.kc", 256);
     static final int MC = roundUp(Integer.getInteger("dsr3d.gemm.mc", 144), MR);
     static final int NC = roundUp(Integer.getInteger("dsr3d.gemm.nc", 1024), NR);
