@@ -9,11 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <pre>
  * split C over threads (columns in NR units, or rows in MR units)        -> one block per thread
- *   for jc in n step NC:  for pc in k step KC:  pack B[pc:+KC, jc:+NC] -> bufB (per thread, ~L2)
- *     for ic in m step MC:  pack A[ic:+MC, pc:+KC]                     -> bufA (per thread)
+ *   for jc in n step NC:  for pc in k step ~KC:  pack B[pc:+kc, jc:+NC] -> bufB (per thread)
+ *     for ic in m step MC:  pack A[ic:+MC, pc:+kc]                      -> bufA (per thread)
  *       for ir step MR:  for jr step NR:  micro-kernel MR x NR, A micro-panel stays in L1,
  *                                          B micro-panels stream from L2
  * </pre>
+ * A B operand that is an image ({@link GemmPanelSource.InPlace}, the stride-1 convolutions) is not
+ * packed where a micro-panel can be read straight from the image; with such a B and a small M the
+ * two inner loops swap, so one micro-panel's image window stays in L1 across the row tiles.
  * The micro-kernel ({@link GemmKernel}) holds an MR x NR tile of C in vector registers
  * (NR = 2 vectors) and does one broadcast-FMA per row and vector per k step. Edge tiles run the
  * same kernel on zero-padded panels into a small tile buffer and copy the valid part out.
