@@ -12,8 +12,9 @@ import dsr3d.tensor.backend.ConvGeom;
  *                   a forward conv of dy with the kernel flipped and transposed, padding k-1-p
  *                 stride > 1: cols [K, chunk] = W_g^T * dy_g[:, chunk], then col2im into dx
  * </pre>
- * Strided convs whose kernel is a multiple of the stride run as stride-1 convs on the
- * space-to-depth of the input ({@link ConvSpaceToDepth}) in forward and backwardWeight.
+ * Strided convs whose kernel is a multiple of the stride (4x4 stride 2) run, in all three passes,
+ * as stride-1 convs on the space-to-depth of the input ({@link ConvSpaceToDepth}); other strides
+ * use the GEMM + col2im backwardInput.
  * im2col is never materialised for forward/backwardWeight or stride-1 backwardInput: the GEMM
  * packs its B panels straight from the image ({@link ConvPanels}); 1x1 stride-1 unpadded convs
  * use the planes directly as dense matrices. Threads split each GEMM's output (batch 1 gets both
@@ -60,6 +61,7 @@ public final class Conv2dSimd {
         checkLength("dx", dx, g.inputSize());
         if (!Sgemm.SIMD) { ConvScalar.backwardInput(g, dy, w, dx); return; }
         if (g.strideH() == 1 && g.strideW() == 1) backwardInputStride1(g, dy, w, dx);
+        else if (ConvSpaceToDepth.applies(g)) backwardInputSpaceToDepth(g, dy, w, dx);
         else backwardInputCol2im(g, dy, w, dx);
     }
 
@@ -110,6 +112,50 @@ public final class Conv2dSimd {
                         : new ConvPanels.PixelsByTap(padForInPlace(new ConvPanels.Geometry(dy, dyOff, coutG, g.hout(), g.wout(),
                                 g.kh(), g.kw(), 1, 1, g.kh() - 1 - g.padH(), g.kw() - 1 - g.padW(), g.h(), g.w())));
                 GemmDriver.gemm(cinG, inPlane, kT, flipped, cols, dx, dxOff, inPlane, false);
+            }
+        }
+    }
+
+    /**
+     * Strides s with the kernel a multiple of s: the stride-1 backwardInput of the space-to-depth
+     * conv (a flipped (kh/s) x (kw/s) kernel over dy, read in place), into dxs [cinG*s*s, hs*ws] in
+     * scratch; each x pixel appears once in xs, so dx is dxs put back (depth-to-space), 0 where
+     * no tap reaches.
+     */
+    private static void backwardInputSpaceToDepth(ConvGeom g, float[] dy, float[] w, float[] dx) {
+        java.util.Arrays.fill(dx, 0, g.inputSize(), 0f);
+        int s = g.strideH(), ka = g.kh() / s, kb = g.kw() / s, cinG = g.cinPerGroup(), coutG = g.coutPerGroup();
+        int cs = cinG * s * s, hs = g.hout() + ka - 1, ws = g.wout() + kb - 1, np = hs * ws, kT = coutG * ka * kb;
+        int kk = taps(g), plane = g.hout() * g.wout(), inPlane = g.h() * g.w();
+        for (int grp = 0; grp < g.groups(); grp++) {
+            // wf[c][co][a'][b'] = W[co][ci][s*(ka-1-a') + dy][s*(kb-1-b') + dx], c = (ci*s + dy)*s + dx
+            float[] wf = ConvScratch.get(ConvScratch.FLIPPED_WEIGHTS, cs * kT);
+            int wOff = grp * coutG * kk;
+            for (int c = 0; c < cs; c++) {
+                int ci = c / (s * s), sy = c / s % s, sx = c % s;
+                for (int co = 0, d = c * kT; co < coutG; co++)
+                    for (int a = 0; a < ka; a++)
+                        for (int b = 0; b < kb; b++, d++)
+                            wf[d] = w[wOff + co * kk + (ci * g.kh() + s * (ka - 1 - a) + sy) * g.kw() + s * (kb - 1 - b) + sx];
+            }
+            for (int b = 0; b < g.n(); b++) {
+                int dyOff = (b * g.cout() + grp * coutG) * plane, dxOff = (b * g.cin() + grp * cinG) * inPlane;
+                float[] dxs = ConvScratch.get(ConvScratch.COLS, cs * np);
+                GemmPanelSource cols = new ConvPanels.PixelsByTap(padForInPlace(new ConvPanels.Geometry(dy, dyOff, coutG,
+                        g.hout(), g.wout(), ka, kb, 1, 1, ka - 1, kb - 1, hs, ws)));
+                GemmDriver.gemm(cs, np, kT, new GemmPanelSource.Dense(wf, 0, kT, true), cols, dxs, 0, np, false);
+                Parallel.forRange(cs, 8, (lo, hi) -> {
+                    for (int c = lo; c < hi; c++) {
+                        int ci = c / (s * s), sy = c / s % s, sx = c % s;
+                        for (int yy = 0; yy < hs; yy++) {
+                            int iy = s * yy + sy - g.padH();
+                            if (iy < 0 || iy >= g.h()) continue;
+                            int src = (c * hs + yy) * ws, row = dxOff + (ci * g.h() + iy) * g.w();
+                            for (int xx = 0, ix = sx - g.padW(); xx < ws; xx++, ix += s)
+                                if (ix >= 0 && ix < g.w()) dx[row + ix] = dxs[src + xx];
+                        }
+                    }
+                });
             }
         }
     }
