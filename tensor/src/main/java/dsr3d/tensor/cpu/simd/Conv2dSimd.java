@@ -15,10 +15,11 @@ import dsr3d.tensor.backend.ConvGeom;
  * Strided convs whose kernel is a multiple of the stride (4x4 stride 2) run, in all three passes,
  * as stride-1 convs on the space-to-depth of the input ({@link ConvSpaceToDepth}); other strides
  * use the GEMM + col2im backwardInput.
- * im2col is never materialised for forward/backwardWeight or stride-1 backwardInput: the GEMM
- * packs its B panels straight from the image ({@link ConvPanels}); 1x1 stride-1 unpadded convs
- * use the planes directly as dense matrices. Threads split each GEMM's output (batch 1 gets both
- * cores). Scratch (flipped weights, the cols chunk) is per-thread and reused.
+ * im2col is never materialised except in that col2im chunk: the GEMM packs its B panels straight
+ * from the image ({@link ConvPanels}), and for stride 1 reads every micro-panel inside an output
+ * row in place from a zero-padded copy of the input (no packing at all); 1x1 stride-1 unpadded
+ * convs use the planes directly as dense matrices. Threads split each GEMM's output (batch 1 gets
+ * both cores). Scratch (permuted weights, padded input, cols chunk) is per-thread and reused.
  * With {@code -Ddsr3d.simd=false} everything runs plain float loops.
  */
 public final class Conv2dSimd {
