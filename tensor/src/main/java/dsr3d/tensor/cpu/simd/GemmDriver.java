@@ -1,0 +1,135 @@
+package dsr3d.tensor.cpu.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The blocked, packed, threaded float GEMM engine (GotoBLAS/BLIS structure):
+ * C[m x n] (+)= A[m x k] * B[k x n], with A and B given as {@link GemmPanelSource}s.
+ *
+ * <pre>
+ * split C over threads (columns in NR units, or rows in MR units)        -> one block per thread
+ *   for jc in n step NC:  for pc in k step ~KC:  pack B[pc:+kc, jc:+NC] -> bufB (per thread)
+ *     for ic in m step MC:  pack A[ic:+MC, pc:+kc]                      -> bufA (per thread)
+ *       for ir step MR:  for jr step NR:  micro-kernel MR x NR, A micro-panel stays in L1,
+ *                                          B micro-panels stream from L2
+ * </pre>
+ * A B operand that is an image ({@link GemmPanelSource.InPlace}, the stride-1 convolutions) is not
+ * packed where a micro-panel can be read straight from the image; with such a B and a small M the
+ * two inner loops swap, so one micro-panel's image window stays in L1 across the row tiles.
+ * The micro-kernel ({@link GemmKernel}) holds an MR x NR tile of C in vector registers
+ * (NR = 2 vectors) and does one broadcast-FMA per row and vector per k step. Edge tiles run the
+ * same kernel on zero-padded panels into a small tile buffer and copy the valid part out.
+ * Packing buffers are per thread and reused (no allocation on the hot path).
+ */
+final class GemmDriver {
+    private GemmDriver() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = GemmKernel.MR, NR = GemmKernel.NR;
+    /** k block: A micro-panel MR*KC floats (6 KiB) in L1; B panel KC*NC floats (1 MiB) in L2/L3. */
+    static final int KC = Integer.getInteger("dsr3d.gemm.kc", 256);
+    static final int MC = roundUp(Integer.getInteger("dsr3d.gemm.mc", 144), MR);
+    static final int NC = roundUp(Integer.getInteger("dsr3d.gemm.nc", 1024), NR);
+    /** Below this many multiply-adds per thread, a thread is not worth starting. */
+    static final long MIN_MACS_PER_THREAD = 1L << 21;
+
+    private static final class Buffers {
+        final float[] a = new float[MC * KC];
+        final float[] b = new float[NC * KC];
+        final float[] tile = new float[MR * NR];
+        /** Per B micro-panel of the current panel: in-place base, or -1 when packed. */
+        final int[] inPlaceBase = new int[NC / NR];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** One MR x NR tile of C at co (B packed at jr*kc, or in place when base >= 0); edge tiles via the tile buffer. */
+    private static void tile(int ir, int jr, int mc, int nc, int kc, float[] pa, float[] pb, int base, float[] bArr, int[] bOffs,
+                             int pc, float[] c, int co, int ldc, boolean load, float[] tile) {
+        int mr = Math.min(MR, mc - ir), nr = Math.min(NR, nc - jr);
+        if (mr == MR && nr == NR) {
+            if (base < 0) GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, c, co, ldc, load);
+            else GemmKernel.kernelInPlace(kc, pa, ir * kc, bArr, bOffs, pc, base, c, co, ldc, load);
+            return;
+        }
+        if (base < 0) GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, tile, 0, NR, false);
+        else GemmKernel.kernelInPlace(kc, pa, ir * kc, bArr, bOffs, pc, base, tile, 0, NR, false);
+        for (int i = 0; i < mr; i++) {
+            int ci = co + i * ldc, to = i * NR;
+            if (load) for (int j = 0; j < nr; j++) c[ci + j] += tile[to + j];
+            else System.arraycopy(tile, to, c, ci, nr);
+        }
+    }
+
+    /** Packs the B micro-panels of columns [jc, jc+nc) that cannot be read in place. */
+    private static void packB(GemmPanelSource b, GemmPanelSource.InPlace direct, float[] pb, int[] inPlaceBase,
+                              int jc, int nc, int pc, int kc) {
+        if (direct == null) {
+            java.util.Arrays.fill(inPlaceBase, -1);
+            b.pack(pb, 0, jc, nc, pc, kc, NR);
+            return;
+        }
+        for (int jr = 0; jr < nc; jr += NR) {
+            int w = Math.min(NR, nc - jr), base = w == NR ? direct.base(jc + jr, NR) : -1;
+            inPlaceBase[jr / NR] = base;
+            if (base < 0) b.pack(pb, jr * kc, jc + jr, w, pc, kc, NR);
+        }
+    }
+
+    static int roundUp(int x, int q) { return (x + q - 1) / q * q; }
+
+    /** C[cOff + i*ldc + j] (+)= sum_p A(i,p) B(p,j), threaded over C. */
+    static void gemm(int m, int n, int k, GemmPanelSource a, GemmPanelSource b,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        long macs = (long) m * n * k;
+        int maxThreads = (int) Math.max(1, Math.min(Parallel.threads(), macs / MIN_MACS_PER_THREAD));
+        int colBlocks = (n + NR - 1) / NR, rowBlocks = (m + MR - 1) / MR;
+        // Each thread gets whole micro-tiles and its own packed panels. Split the columns when there
+        // are enough of them: a row split would make every thread pack all of B, and B is the
+        // expensive operand for the convolutions (packed from the image by im2col).
+        if (colBlocks >= 4 * maxThreads || colBlocks >= rowBlocks || rowBlocks < maxThreads) {
+            int minChunk = Math.max(1, colBlocks / maxThreads);
+            Parallel.forRange(colBlocks, minChunk, (lo, hi) ->
+                    block(0, m, lo * NR, Math.min(n, hi * NR), k, a, b, c, cOff, ldc, accumulate));
+        } else {
+            int minChunk = Math.max(1, rowBlocks / maxThreads);
+            Parallel.forRange(rowBlocks, minChunk, (lo, hi) ->
+                    block(lo * MR, Math.min(m, hi * MR), 0, n, k, a, b, c, cOff, ldc, accumulate));
+        }
+    }
+
+    /** Single-threaded blocked GEMM on C[i0:i1, j0:j1]. */
+    static void block(int i0, int i1, int j0, int j1, int k, GemmPanelSource a, GemmPanelSource b,
+                      float[] c, int cOff, int ldc, boolean accumulate) {
+        Buffers buf = BUFFERS.get();
+        float[] pa = buf.a, pb = buf.b, tile = buf.tile;
+        int[] inPlaceBase = buf.inPlaceBase;
+        GemmPanelSource.InPlace direct = b instanceof GemmPanelSource.InPlace ip ? ip : null;
+        float[] bArr = direct == null ? null : direct.array();
+        int[] bOffs = direct == null ? null : direct.offsets();
+        // equal k blocks of at most KC (576 = 3 x 192, not 256 + 256 + 64: short blocks waste C traffic)
+        int kcStep = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                boolean load = accumulate || pc > 0;
+                packB(b, direct, pb, inPlaceBase, jc, nc, pc, kc);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    a.pack(pa, 0, ic, mc, pc, kc, MR);
+                    if (direct == null || mc > 64) {
+                        for (int ir = 0; ir < mc; ir += MR)
+                            for (int jr = 0; jr < nc; jr += NR) tile(ir, jr, mc, nc, kc, pa, pb, inPlaceBase[jr / NR], bArr, bOffs, pc, c, cOff + (ic + ir) * ldc + jc + jr, ldc, load, tile);
+                    } else {
+                        // small M, in-place B: keep one micro-panel's image window in L1 across the few row tiles
+                        for (int jr = 0; jr < nc; jr += NR)
+                            for (int ir = 0; ir < mc; ir += MR) tile(ir, jr, mc, nc, kc, pa, pb, inPlaceBase[jr / NR], bArr, bOffs, pc, c, cOff + (ic + ir) * ldc + jc + jr, ldc, load, tile);
+                    }
+                }
+            }
+        }
+    }
+}
