@@ -1,5 +1,6 @@
 package dsr3d.bench.cli;
 
+import dsr3d.bench.support.FmaPeak;
 import dsr3d.models.cli.BuildInfo;
 import dsr3d.models.cli.Json;
 import dsr3d.models.cli.Progress;
@@ -25,16 +26,10 @@ import java.util.Map;
  * on stdout (shape, pass, threads, ms, GFLOP/s, % of the FMA peak) and optionally writes JSON.
  */
 final class BenchRunner {
-    /**
-     * Single-precision FMA peak of one core in GFLOP/s, the 100% of the "% peak" column. Measured
-     * ~200-217 GFLOP/s per core on the development machine (AVX-512, 2 FMA units x 16 lanes x 2
-     * FLOPs x ~3.3 GHz); a machine with AVX2 only has about half of that.
-     */
-    static final double FMA_PEAK_GFLOPS_PER_CORE = 210;
 
     record Row(BenchCase c, int threads, CaseTimer.Result r) {
         double gflops() { return c.flops() / (r.medianMs() * 1e6); }
-        double peakPercent() { return 100 * gflops() / (FMA_PEAK_GFLOPS_PER_CORE * threads); }
+        double peakPercent() { return 100 * gflops() / (FmaPeak.gflopsPerCore() * threads); }
     }
 
     private BenchRunner() {}
@@ -72,7 +67,7 @@ final class BenchRunner {
         int vb = BuildInfo.vectorBits();
         out.printf(Locale.ROOT, "%n3dsr bench%s: Java %s, %s-bit vectors, %d processors; peak = %.0f GFLOP/s FMA per thread%n",
                 o.quick ? " --quick" : "", Runtime.version().feature(), vb < 0 ? "no" : String.valueOf(vb),
-                Runtime.getRuntime().availableProcessors(), FMA_PEAK_GFLOPS_PER_CORE);
+                Runtime.getRuntime().availableProcessors(), FmaPeak.gflopsPerCore());
         out.println("(median wall time per call; a quick look, not JMH: use bench/target/benchmarks.jar for published figures)");
         int w = Math.max(12, rows.stream().mapToInt(r -> r.c().shape().length()).max().orElse(0));
         String fmt = "%-5s %-" + w + "s %-15s %7s %11s %9s %7s %4s%n";
@@ -98,7 +93,7 @@ final class BenchRunner {
         doc.put("vectorBits", BuildInfo.vectorBits());
         doc.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         doc.put("quick", o.quick);
-        doc.put("fmaPeakGflopsPerThread", FMA_PEAK_GFLOPS_PER_CORE);
+        doc.put("fmaPeakGflopsPerThread", FmaPeak.gflopsPerCore());
         List<Object> results = new ArrayList<>();
         for (Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
