@@ -3,7 +3,7 @@
 #   1. numpy/OpenBLAS float32 GEMM (bench/peers/numpy_gemm.py), if python3 with numpy is present;
 #   2. PyTorch (libtorch 2.7.1 via DJL 0.36.0) next to our kernels in one JVM per thread count
 #      (dsr3d.bench.peers.TorchPeers): GEMM and conv2d forward on the 3DSR shapes.
-# Usage: bench/peers/run-peers.sh [--full]     (--full: all 54 conv shapes at full size; slow)
+# Usage: bench/peers/run-peers.sh [--full | --shapes c1,...,c16]   (full size: all 54 / the listed shapes)
 # Env: THREADS (default "1 2"), SIZES (default 256,512,1024,2048).
 # The first run downloads the DJL/PyTorch jars (~112 MB) from Maven Central into ~/.m2.
 set -euo pipefail

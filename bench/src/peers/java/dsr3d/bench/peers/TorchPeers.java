@@ -25,7 +25,7 @@ import java.util.Locale;
  *
  * <p>libtorch fixes its intra-op pool when the engine starts, so one JVM measures one thread
  * count, given as {@code -Dai.djl.pytorch.num_threads=N} (with num_interop_threads=1); our pool
- * is set to the same N. Arguments: {@code [--full] [--sizes 256,512,...]}. Default conv shapes:
+ * is set to the same N. Arguments: {@code [--full] [--shapes c1,c2,...] [--sizes 256,512,...]}. Default conv shapes:
  * the {@code ./3dsr bench conv --quick} set, scaled the same way; {@code --full}: all 54 at full size.
  * Transposed rows show ours only: DJL's PyTorch engine does not expose conv_transpose2d.
  */
@@ -34,10 +34,15 @@ public final class TorchPeers {
 
     public static void main(String[] args) {
         boolean full = false;
+        List<String> shapeIds = null;   // --shapes: these ids at full size
         List<Integer> sizes = List.of(256, 512, 1024, 2048);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--full" -> full = true;
+                case "--shapes" -> {
+                    if (i + 1 >= args.length) usage("--shapes needs a value such as c1,c2,c16");
+                    shapeIds = Arrays.stream(args[++i].split(",")).map(String::trim).toList();
+                }
                 case "--sizes" -> {
                     if (i + 1 >= args.length) usage("--sizes needs a value such as 256,1024");
                     sizes = Arrays.stream(args[++i].split(",")).map(String::trim).map(Integer::valueOf).toList();
@@ -50,9 +55,10 @@ public final class TorchPeers {
         int threads = Integer.parseInt(prop);
         Parallel.setThreads(threads);
 
-        List<ConvShape> shapes = full ? ConvShape.all()
+        List<ConvShape> shapes = shapeIds != null ? ConvShape.byIds(shapeIds)
+                : full ? ConvShape.all()
                 : ConvShape.byIds(ConvCases.QUICK_IDS).stream().map(s -> s.scaledTo(ConvCases.QUICK_MAX_MACS)).toList();
-        CaseTimer timer = full ? CaseTimer.FULL : CaseTimer.QUICK;
+        CaseTimer timer = full || shapeIds != null ? CaseTimer.FULL : CaseTimer.QUICK;
 
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Engine engine = Engine.getEngine("PyTorch");
