@@ -27,38 +27,12 @@ public final class Cublas {
     private static final int CUBLAS_OP_N = 0, CUBLAS_OP_T = 1;
     private static final int CUBLAS_DEFAULT_MATH = 0, CUBLAS_TF32_TENSOR_OP_MATH = 3;
 
-    private static final Object LOCK = new Object();
-    private static volatile Cublas instance;
-    private static volatile String failure;
+    private static final OnceOrReason<Cublas> ONCE = new OnceOrReason<>("cuBLAS", () -> new Cublas(CudaDriver.get()));
 
-    /** The process-wide handle; CudaUnavailableException if the driver or libcublas.so.13 is missing. */
-    public static Cublas get() {
-        Cublas c = instance;
-        if (c != null) return c;
-        synchronized (LOCK) {
-            if (instance != null) return instance;
-            if (failure != null) throw new CudaUnavailableException(failure);
-            try {
-                instance = new Cublas(CudaDriver.get());
-                return instance;
-            } catch (CudaUnavailableException e) {
-                failure = e.getMessage();
-                throw e;
-            } catch (CudaException e) {
-                failure = "cuBLAS initialisation failed: " + e.getMessage();
-                throw new CudaUnavailableException(failure, e);
-            }
-        }
-    }
+    /** The process-wide handle; CudaUnavailableException if the driver or the library is missing. */
+    public static Cublas get() { return ONCE.get(); }
 
-    public static boolean available() {
-        try {
-            get();
-            return true;
-        } catch (CudaUnavailableException e) {
-            return false;
-        }
-    }
+    public static boolean available() { return ONCE.available(); }
 
     private final CudaDriver driver;
     private final NativeLibrary lib;

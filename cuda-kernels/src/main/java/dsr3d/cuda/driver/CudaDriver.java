@@ -39,49 +39,17 @@ public final class CudaDriver implements DeviceMemory {
     private static final int CU_STREAM_DEFAULT = 0;
 
     // ---- lazily created singleton -----------------------------------------------------------
-    private static final Object LOCK = new Object();
-    private static volatile CudaDriver instance;
-    private static volatile String failure; // non-null once initialisation failed
+    private static final OnceOrReason<CudaDriver> ONCE =
+            new OnceOrReason<>("CUDA", () -> new CudaDriver(NativeLibrary.open("libcuda.so.1")));
 
     /** The driver, initialised on first call; throws CudaUnavailableException (same reason every time). */
-    public static CudaDriver get() {
-        CudaDriver d = instance;
-        if (d != null) return d;
-        synchronized (LOCK) {
-            if (instance != null) return instance;
-            if (failure != null) throw new CudaUnavailableException(failure);
-            try {
-                instance = new CudaDriver(NativeLibrary.open("libcuda.so.1"));
-                return instance;
-            } catch (CudaUnavailableException e) {
-                failure = e.getMessage();
-                throw e;
-            } catch (CudaException e) {
-                failure = "CUDA initialisation failed: " + e.getMessage();
-                throw new CudaUnavailableException(failure, e);
-            } catch (RuntimeException | Error e) {
-                failure = "CUDA initialisation failed: " + e;
-                throw new CudaUnavailableException(failure, e);
-            }
-        }
-    }
+    public static CudaDriver get() { return ONCE.get(); }
 
     /** Whether {@link #get()} succeeds; never throws. */
-    public static boolean available() {
-        try {
-            get();
-            return true;
-        } catch (CudaUnavailableException e) {
-            return false;
-        }
-    }
+    public static boolean available() { return ONCE.available(); }
 
     /** Why the GPU cannot be used here; "" when {@link #available()}. */
-    public static String unavailableReason() {
-        if (available()) return "";
-        String f = failure;
-        return f == null ? "unknown" : f;
-    }
+    public static String unavailableReason() { return ONCE.reason(); }
 
     // ---- bound functions --------------------------------------------------------------------
     private final NativeLibrary lib;

@@ -52,37 +52,12 @@ public final class Cudnn {
     private static final String[] RUN_NAMES = {"cudnnConvolutionForward", "cudnnConvolutionBackwardData",
             "cudnnConvolutionBackwardFilter"};
 
-    private static final Object LOCK = new Object();
-    private static volatile Cudnn instance;
-    private static volatile String failure;
+    private static final OnceOrReason<Cudnn> ONCE = new OnceOrReason<>("cuDNN", () -> new Cudnn(CudaDriver.get()));
 
-    public static Cudnn get() {
-        Cudnn c = instance;
-        if (c != null) return c;
-        synchronized (LOCK) {
-            if (instance != null) return instance;
-            if (failure != null) throw new CudaUnavailableException(failure);
-            try {
-                instance = new Cudnn(CudaDriver.get());
-                return instance;
-            } catch (CudaUnavailableException e) {
-                failure = e.getMessage();
-                throw e;
-            } catch (CudaException e) {
-                failure = "cuDNN initialisation failed: " + e.getMessage();
-                throw new CudaUnavailableException(failure, e);
-            }
-        }
-    }
+    /** The process-wide handle; CudaUnavailableException if the driver or the library is missing. */
+    public static Cudnn get() { return ONCE.get(); }
 
-    public static boolean available() {
-        try {
-            get();
-            return true;
-        } catch (CudaUnavailableException e) {
-            return false;
-        }
-    }
+    public static boolean available() { return ONCE.available(); }
 
     /** Direction of a convolution call, also the index into a plan's algorithm choice. */
     public enum Direction { FORWARD, BACKWARD_DATA, BACKWARD_FILTER }

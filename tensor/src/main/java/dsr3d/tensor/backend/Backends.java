@@ -24,7 +24,9 @@ public final class Backends {
             synchronized (Backends.class) {
                 if (chosen == null) {
                     chosen = pick(System.getProperty("dsr3d.backend", "cpu"));
-                    LOG.fine(() -> "dsr3d backend: " + chosen.name());
+                    // logged once; the default CPU backend only at FINE so plain runs stay quiet
+                    LOG.log(chosen == CpuBackend.INSTANCE ? java.util.logging.Level.FINE : java.util.logging.Level.INFO,
+                            () -> "dsr3d backend: " + chosen.name());
                 }
                 b = chosen;
             }
