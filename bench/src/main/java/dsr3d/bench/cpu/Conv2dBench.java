@@ -1,5 +1,6 @@
 package dsr3d.bench.cpu;
 
+import dsr3d.bench.support.GflopCounter;
 import dsr3d.bench.support.ConvCase;
 import dsr3d.bench.support.ConvShapes;
 import dsr3d.tensor.cpu.simd.Parallel;
@@ -35,13 +36,6 @@ public class Conv2dBench {
 
     private ConvCase conv;
 
-    /** Per-call GFLOP counter: JMH reports its rate, i.e. GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-    }
-
     @Setup(Level.Trial)
     public void setup() {
         Parallel.setThreads(threads);
@@ -50,7 +44,7 @@ public class Conv2dBench {
     }
 
     @Benchmark
-    public void conv(Flops f) {
+    public void conv(GflopCounter f) {
         conv.run();
         f.gflop += 2.0 * conv.macs() * 1e-9;
     }

@@ -1,5 +1,6 @@
 package dsr3d.bench.cpu;
 
+import dsr3d.bench.support.GflopCounter;
 import dsr3d.bench.support.GemmCase;
 import dsr3d.tensor.cpu.simd.Parallel;
 import org.openjdk.jmh.annotations.*;
@@ -30,13 +31,6 @@ public class GemmBench {
 
     private GemmCase gemm;
 
-    /** Per-call GFLOP counter: JMH reports its rate, i.e. GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-    }
-
     @Setup(Level.Trial)
     public void setup() {
         Parallel.setThreads(threads);
@@ -45,7 +39,7 @@ public class GemmBench {
     }
 
     @Benchmark
-    public void gemm(Flops f) {
+    public void gemm(GflopCounter f) {
         gemm.run();
         f.gflop += gemm.flops() * 1e-9;
     }

@@ -1,5 +1,6 @@
 package dsr3d.bench.cpu;
 
+import dsr3d.bench.support.GflopCounter;
 import dsr3d.tensor.cpu.MatMulCpu;
 import dsr3d.tensor.cpu.simd.Parallel;
 import dsr3d.tensor.cpu.simd.Sgemm;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * the fused kernel (VqNearestSimd: GEMM tiles folded into a running argmin) against the baseline
  * "full GEMM into an N x K matrix, then a separate argmin pass" with the same Sgemm.
  *
- * <p>Reported: the {@code flop} auxiliary counter in ops/ns, which is GFLOP/s (2*N*K*D flops per
+ * <p>Reported: the {@code gflop} auxiliary counter (ops/s), which is GFLOP/s (2*N*K*D flops per
  * search). Both kernels are checked once in @Setup against the exact double reference on the
  * first 64 rows (chosen codeword's exact distance within rounding of the exact minimum) and the
  * benchmark refuses to run when they are wrong.
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx8g"})
@@ -40,12 +41,6 @@ public class VqArgminBench {
     float[] z, codebook, norms, dots;
     int[] out;
 
-    /** Counts flops per search; in ops/ns this reads as GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public long flop;
-    }
 
     @Setup(Level.Trial)
     public void setup() {
@@ -66,16 +61,16 @@ public class VqArgminBench {
     }
 
     @Benchmark
-    public int[] fused(Flops f) {
+    public int[] fused(GflopCounter f) {
         VqNearestSimd.nearest(z, codebook, n, K, D, out);
-        f.flop += 2L * n * K * D;
+        f.gflop += 2.0 * n * K * D * 1e-9;
         return out;
     }
 
     @Benchmark
-    public int[] gemmThenArgmin(Flops f) {
+    public int[] gemmThenArgmin(GflopCounter f) {
         gemmThenArgmin();
-        f.flop += 2L * n * K * D;
+        f.gflop += 2.0 * n * K * D * 1e-9;
         return out;
     }
 
