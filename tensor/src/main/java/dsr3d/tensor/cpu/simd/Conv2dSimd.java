@@ -73,6 +73,7 @@ public final class Conv2dSimd {
         if (!Sgemm.SIMD) { ConvScalar.backwardWeight(g, x, dy, dw); return; }
         int plane = g.hout() * g.wout(), coutG = g.coutPerGroup(), cinG = g.cinPerGroup(), kk = taps(g);
         boolean s2d = ConvSpaceToDepth.applies(g);
+        if (useTapsByPixels(g, s2d)) { backwardWeightTapsByPixels(g, x, dy, dw, s2d); return; }
         for (int grp = 0; grp < g.groups(); grp++) {
             // space-to-depth: accumulate dW in its permuted layout, then put it back in place
             float[] target = s2d ? ConvScratch.get(ConvScratch.COLS, coutG * kk) : dw;
@@ -87,6 +88,57 @@ public final class Conv2dSimd {
             if (s2d) ConvSpaceToDepth.permuteWeights(g, dw, grp * coutG * kk, target, true);
         }
     }
+
+    /**
+     * The swapped weight gradient for convs that run stride 1 on a padded (or space-to-depth) image
+     * xp [cinG', ih', iw'] with iw' = wout + kw' - 1: output pixels are taken on the iw'-wide grid
+     * (columns wout.. are junk, their dy is 0), so row t = (ci, ky, kx) of im2col is the contiguous
+     * run xp[off(t) .. off(t) + hout*iw'): A is packed from plain rows, no gathers.
+     * <pre>
+     * dWt [K, coutG] += im2col(xp) [K, hout*iw'] * dyp^T [hout*iw', coutG]   (over images)
+     * dyp [coutG, hout, iw'] = dy with iw' - wout zero columns
+     * </pre>
+     * dWt is transposed into dW at the end (K*coutG, small). Junk columns read finite image values
+     * times 0 (an Inf/NaN input beside the border could leak into dW; the gather path ignores it).
+     */
+    private static void backwardWeightTapsByPixels(ConvGeom g, float[] x, float[] dy, float[] dw, boolean s2d) {
+        int plane = g.hout() * g.wout(), coutG = g.coutPerGroup(), cinG = g.cinPerGroup(), kk = taps(g);
+        int ho = g.hout(), wo = g.wout();
+        for (int grp = 0; grp < g.groups(); grp++) {
+            float[] dwt = ConvScratch.get(ConvScratch.GRAD_T, kk * coutG);
+            for (int b = 0; b < g.n(); b++) {
+                int dyOff = (b * g.cout() + grp * coutG) * plane, xOff = (b * g.cin() + grp * cinG) * g.h() * g.w();
+                ConvPanels.Geometry v = s2d ? ConvSpaceToDepth.input(g, x, xOff) : padForInPlace(inputView(g, x, xOff));
+                int iwp = v.iw(), np = ho * iwp;
+                float[] dyp = ConvScratch.get(ConvScratch.GRAD_PADDED, coutG * np);
+                Parallel.forRange(coutG, 8, (lo, hi) -> {
+                    for (int co = lo; co < hi; co++)
+                        for (int oy = 0; oy < ho; oy++) {
+                            int d = (co * ho + oy) * iwp;
+                            System.arraycopy(dy, dyOff + (co * ho + oy) * wo, dyp, d, wo);
+                            java.util.Arrays.fill(dyp, d + wo, d + iwp, 0f);
+                        }
+                });
+                GemmDriver.gemm(kk, coutG, np, new ConvPanels.TapRows(v), new GemmPanelSource.Dense(dyp, 0, np, true),
+                        dwt, 0, coutG, b > 0);
+            }
+            float[] target = s2d ? ConvScratch.get(ConvScratch.COLS, coutG * kk) : dw;
+            int tOff = s2d ? 0 : grp * coutG * kk;
+            for (int t = 0; t < kk; t++)
+                for (int co = 0; co < coutG; co++) target[tOff + co * kk + t] = dwt[t * coutG + co];
+            if (s2d) ConvSpaceToDepth.permuteWeights(g, dw, grp * coutG * kk, target, true);
+        }
+    }
+
+    /** Whether {@link #backwardWeightTapsByPixels} applies (and measured faster) for this conv. */
+    private static boolean useTapsByPixels(ConvGeom g, boolean s2d) {
+        if (SWAP_MODE == 0 || isPointwise(g)) return false;
+        if (!s2d && (g.strideH() != 1 || g.strideW() != 1 || g.padH() < 0 || g.padW() < 0)) return false;
+        return SWAP_MODE == 2 || g.coutPerGroup() <= SWAP_MAX_COUT;
+    }
+
+    static final int SWAP_MODE = Integer.getInteger("dsr3d.conv.bwdw.swap", 1);
+    static final int SWAP_MAX_COUT = Integer.getInteger("dsr3d.conv.bwdw.swapMaxCout", 128);
 
     /** dx = conv(dy, W') with W'[ci][co][ky][kx] = W[co][ci][kh-1-ky][kw-1-kx], padding k-1-p. */
     private static void backwardInputStride1(ConvGeom g, float[] dy, float[] w, float[] dx) {

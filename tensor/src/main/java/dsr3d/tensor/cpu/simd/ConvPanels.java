@@ -49,7 +49,7 @@ final class ConvPanels {
         PixelsByTap(Geometry g) { this(g, tapOffsets(g)); }
 
         /** offset of tap (ci, ky, kx) relative to input (0, 0, 0) of the block: (ci*ih + ky)*iw + kx. */
-        private static int[] tapOffsets(Geometry g) {
+        static int[] tapOffsets(Geometry g) {
             if (g.sw != 1) return null;
             int[] o = new int[g.channels * g.kh * g.kw];
             for (int ci = 0, t = 0; ci < g.channels; ci++)
@@ -161,6 +161,30 @@ final class ConvPanels {
                     }
                     if (++ox == g.ow) { ox = 0; oy++; }
                 }
+            }
+        }
+    }
+
+    /**
+     * The A operand of the swapped weight gradient on a stride-1 unpadded view with iw = ow + kw - 1:
+     * X(r = tap (ci,ky,kx), p = pixel on the iw-wide grid) = x[xOff + (ci*ih + ky)*iw + kx + p],
+     * one contiguous run per tap. Packs [kc pixels][width taps]; reads past the block are 0.
+     */
+    record TapRows(Geometry g, int[] offsets, int limit) implements GemmPanelSource {
+        TapRows(Geometry g) { this(g, PixelsByTap.tapOffsets(g), g.xOff + g.channels * g.ih * g.iw); }
+
+        @Override
+        public void pack(float[] dst, int dOff, int r0, int rows, int p0, int kc, int width) {
+            float[] x = g.x;
+            for (int blk = 0; blk < rows; blk += width) {
+                int w = Math.min(width, rows - blk), base = dOff + blk * kc;
+                for (int rr = 0; rr < w; rr++) {
+                    int src = g.xOff + offsets[r0 + blk + rr] + p0, n = Math.max(0, Math.min(kc, limit - src));
+                    int d = base + rr, p = 0;
+                    for (; p < n; p++, d += width) dst[d] = x[src + p];
+                    for (; p < kc; p++, d += width) dst[d] = 0f;
+                }
+                if (w < width) GemmPanelSource.zeroPad(dst, base, kc, width, w);
             }
         }
     }

@@ -7,9 +7,9 @@ package dsr3d.tensor.cpu.simd;
 final class ConvScratch {
     private ConvScratch() {}
 
-    static final int FLIPPED_WEIGHTS = 0, COLS = 1, PADDED = 2;
+    static final int FLIPPED_WEIGHTS = 0, COLS = 1, PADDED = 2, GRAD_PADDED = 3, GRAD_T = 4;
 
-    private static final ThreadLocal<float[][]> SLOTS = ThreadLocal.withInitial(() -> new float[3][0]);
+    private static final ThreadLocal<float[][]> SLOTS = ThreadLocal.withInitial(() -> new float[5][0]);
 
     /** A buffer of at least size floats (contents undefined). */
     static float[] get(int slot, int size) {
