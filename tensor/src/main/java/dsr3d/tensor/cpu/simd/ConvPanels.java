@@ -170,8 +170,16 @@ final class ConvPanels {
      * X(r = tap (ci,ky,kx), p = pixel on the iw-wide grid) = x[xOff + (ci*ih + ky)*iw + kx + p],
      * one contiguous run per tap. Packs [kc pixels][width taps]; reads past the block are 0.
      */
-    record TapRows(Geometry g, int[] offsets, int limit) implements GemmPanelSource {
+    record TapRows(Geometry g, int[] offsets, int limit) implements GemmPanelSource, GemmPanelSource.RowsInPlace {
         TapRows(Geometry g) { this(g, PixelsByTap.tapOffsets(g), g.xOff + g.channels * g.ih * g.iw); }
+
+        @Override public float[] array() { return g.x; }
+
+        @Override
+        public int rowInPlace(int r, int p0, int kc) {
+            int start = g.xOff + offsets[r];
+            return start + p0 + kc <= limit ? start : -1;
+        }
 
         @Override
         public void pack(float[] dst, int dOff, int r0, int rows, int p0, int kc, int width) {

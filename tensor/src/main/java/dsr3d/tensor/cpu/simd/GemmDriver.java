@@ -17,6 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * A B operand that is an image ({@link GemmPanelSource.InPlace}, the stride-1 convolutions) is not
  * packed where a micro-panel can be read straight from the image; with such a B and a small M the
  * two inner loops swap, so one micro-panel's image window stays in L1 across the row tiles.
+ * An A operand whose rows are contiguous runs ({@link GemmPanelSource.RowsInPlace}, the swapped
+ * weight gradient) is likewise read in place, MR row pointers broadcast by {@link #kernelAInPlace}.
  * The micro-kernel ({@link GemmKernel}) holds an MR x NR tile of C in vector registers
  * (NR = 2 vectors) and does one broadcast-FMA per row and vector per k step. Edge tiles run the
  * same kernel on zero-padded panels into a small tile buffer and copy the valid part out.
@@ -41,6 +43,9 @@ final class GemmDriver {
         final float[] tile = new float[MR * NR];
         /** Per B micro-panel of the current panel: in-place base, or -1 when packed. */
         final int[] inPlaceBase = new int[NC / NR];
+        /** Per A row of the current MC block: in-place start (+ pc), valid where aInPlace of its micro-panel. */
+        final int[] aRow = new int[MC];
+        final boolean[] aInPlace = new boolean[MC / MR];
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -109,6 +114,7 @@ final class GemmDriver {
         GemmPanelSource.InPlace direct = b instanceof GemmPanelSource.InPlace ip ? ip : null;
         float[] bArr = direct == null ? null : direct.array();
         int[] bOffs = direct == null ? null : direct.offsets();
+        GemmPanelSource.RowsInPlace rowsA = direct == null && a instanceof GemmPanelSource.RowsInPlace r ? r : null;
         // equal k blocks of at most KC (576 = 3 x 192, not 256 + 256 + 64: short blocks waste C traffic)
         int kcStep = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
         for (int jc = j0; jc < j1; jc += NC) {
@@ -119,6 +125,20 @@ final class GemmDriver {
                 packB(b, direct, pb, inPlaceBase, jc, nc, pc, kc);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
+                    if (rowsA != null) {
+                        packAOrPoint(a, rowsA, pa, buf.aRow, buf.aInPlace, ic, mc, pc, kc, nc % NR != 0);
+                        float[] aArr = rowsA.array();
+                        int[] aRow = buf.aRow;
+                        for (int ir = 0; ir < mc; ir += MR)
+                            for (int jr = 0; jr < nc; jr += NR) {
+                                int co = cOff + (ic + ir) * ldc + jc + jr;
+                                if (buf.aInPlace[ir / MR] && nc - jr >= NR)
+                                    kernelAInPlace(kc, aArr, aRow[ir], aRow[ir + 1], aRow[ir + 2], aRow[ir + 3], aRow[ir + 4], aRow[ir + 5],
+                                            pb, jr * kc, c, co, ldc, load);
+                                else tile(ir, jr, mc, nc, kc, pa, pb, -1, null, null, pc, c, co, ldc, load, tile);
+                            }
+                        continue;
+                    }
                     a.pack(pa, 0, ic, mc, pc, kc, MR);
                     if (direct == null || mc > 64) {
                         for (int ir = 0; ir < mc; ir += MR)
@@ -131,5 +151,62 @@ final class GemmDriver {
                 }
             }
         }
+    }
+
+    /** For each MR-row micro-panel of A rows [ic, ic+mc): its row starts (+ pc) if all in place; packed at ir*kc if not, or if edgeColumns. */
+    private static void packAOrPoint(GemmPanelSource a, GemmPanelSource.RowsInPlace rows, float[] pa, int[] aRow, boolean[] aInPlace,
+                                     int ic, int mc, int pc, int kc, boolean edgeColumns) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            boolean ok = mr == MR;
+            for (int i = 0; ok && i < MR; i++) {
+                int start = rows.rowInPlace(ic + ir + i, pc, kc);
+                ok = start >= 0;
+                aRow[ir + i] = start + pc;
+            }
+            aInPlace[ir / MR] = ok;
+            // edge column tiles run the packed kernel through the tile buffer, so they need A packed too
+            if (!ok || edgeColumns) a.pack(pa, ir * kc, ic + ir, mr, pc, kc, MR);
+        }
+    }
+
+    /**
+     * As {@link GemmKernel#kernel} with A read in place: A(i, p) = a[oi + p] for the MR row starts
+     * o0..o5 (rows of an image read as its own im2col), B packed.
+     */
+    static void kernelAInPlace(int kc, float[] a, int o0, int o1, int o2, int o3, int o4, int o5,
+                               float[] b, int bo, float[] c, int co, int ldc, boolean load) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int pb = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, pb), b1 = FloatVector.fromArray(S, b, pb + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[o0 + p]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[o1 + p]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[o2 + p]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[o3 + p]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[o4 + p]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[o5 + p]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+        }
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, c, co + 0 * ldc)); c01 = c01.add(FloatVector.fromArray(S, c, co + 0 * ldc + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, co + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(S, c, co + 1 * ldc + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
+        }
+        c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + L);
+        c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
     }
 }

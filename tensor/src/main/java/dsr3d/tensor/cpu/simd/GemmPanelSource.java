@@ -28,6 +28,18 @@ interface GemmPanelSource {
         int base(int r0, int width);
     }
 
+    /**
+     * Optional capability of an A operand whose rows are contiguous runs of one array: row i is
+     * array()[rowStart(i) + p] for p < k, wherever {@link #rowInPlace} says so; such MR-row
+     * micro-panels are read in place (broadcasts from MR row pointers) instead of packed.
+     */
+    interface RowsInPlace {
+        float[] array();
+
+        /** Start of row r (X(r, p) = array()[start + p]) if X(r, p0 .. p0+kc) all lie in the array as stored, else -1. */
+        int rowInPlace(int r, int p0, int kc);
+    }
+
     /** A dense strided matrix: X(r, p) = x[off + r*ld + p] when rowContiguous, else x[off + p*ld + r]. */
     record Dense(float[] x, int off, int ld, boolean rowContiguous) implements GemmPanelSource {
         /** op(A)(i, p) with A read as a[off + i*lda + p], or a[off + p*lda + i] when transA. */
