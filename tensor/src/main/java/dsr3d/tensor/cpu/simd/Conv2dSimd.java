@@ -8,7 +8,7 @@ import dsr3d.tensor.backend.ConvGeom;
  * <pre>
  * forward         y_g [coutG, plane]   = W_g [coutG, K] * im2col(x_g) [K, plane]        (+ bias)
  * backwardWeight  dW_g [coutG, K]     += dy_g [coutG, plane] * im2col(x_g)^T [plane, K]  (over images)
- *                   coutG <= 256, stride 1 or space-to-depth: swapped, dW_g^T = im2col(xp) * dy_g^T,
+ *                   coutG <= 128, stride 1 or space-to-depth: swapped, dW_g^T = im2col(xp) * dy_g^T,
  *                   A rows read in place from the padded image (see backwardWeightTapsByPixels)
  * backwardInput   stride 1: dx_g [cinG, h*w] = W'_g [cinG, coutG*kh*kw] * im2col'(dy_g)
  *                   a forward conv of dy with the kernel flipped and transposed, padding k-1-p
@@ -134,8 +134,9 @@ public final class Conv2dSimd {
 
     /**
      * Whether {@link #backwardWeightTapsByPixels} applies (and measured faster) for this conv.
-     * Measured 2026-11-29, 1 thread: +20..95% for coutG 32..128 (c5-c12, c15), +5..11% at coutG 256
-     * (c13, c14), but -15% on 48x48 planes with coutG >= 1024 (c2, c4), which keep the gather path.
+     * Measured 2026-11-29, 1 thread: +15..75% for coutG 32..128 (c5-c12, c15); at coutG 256 (c13, c14,
+     * c16) within noise either way, and -15% on 48x48 planes with coutG >= 1024 (c2, c4): those keep
+     * the gather path.
      * -Ddsr3d.conv.bwdw.swap=0 never swaps, =2 always swaps where it applies (for tests and measurements).
      */
     private static boolean useTapsByPixels(ConvGeom g, boolean s2d) {
@@ -145,7 +146,7 @@ public final class Conv2dSimd {
     }
 
     static final int SWAP_MODE = Integer.getInteger("dsr3d.conv.bwdw.swap", 1);
-    static final int SWAP_MAX_COUT = Integer.getInteger("dsr3d.conv.bwdw.swapMaxCout", 256);
+    static final int SWAP_MAX_COUT = Integer.getInteger("dsr3d.conv.bwdw.swapMaxCout", 128);
 
     /** dx = conv(dy, W') with W'[ci][co][ky][kx] = W[co][ci][kh-1-ky][kw-1-kx], padding k-1-p. */
     private static void backwardInputStride1(ConvGeom g, float[] dy, float[] w, float[] dx) {
