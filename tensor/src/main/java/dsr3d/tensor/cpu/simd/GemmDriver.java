@@ -1,8 +1,5 @@
 package dsr3d.tensor.cpu.simd;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
  * The blocked, packed, threaded float GEMM engine (GotoBLAS/BLIS structure):
  * C[m x n] (+)= A[m x k] * B[k x n], with A and B given as {@link GemmPanelSource}s.
@@ -18,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * packed where a micro-panel can be read straight from the image; with such a B and a small M the
  * two inner loops swap, so one micro-panel's image window stays in L1 across the row tiles.
  * An A operand whose rows are contiguous runs ({@link GemmPanelSource.RowsInPlace}, the swapped
- * weight gradient) is likewise read in place, MR row pointers broadcast by {@link #kernelAInPlace}.
+ * weight gradient) is likewise read in place, MR row pointers broadcast by {@link GemmKernel#kernelAInPlace}.
  * The micro-kernel ({@link GemmKernel}) holds an MR x NR tile of C in vector registers
  * (NR = 2 vectors) and does one broadcast-FMA per row and vector per k step. Edge tiles run the
  * same kernel on zero-padded panels into a small tile buffer and copy the valid part out.
@@ -27,8 +24,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmDriver {
     private GemmDriver() {}
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int L = S.length();
     static final int MR = GemmKernel.MR, NR = GemmKernel.NR;
     /** k block: A micro-panel MR*KC floats (6 KiB) in L1; B panel KC*NC floats (1 MiB) in L2/L3. */
     static final int KC = Integer.getInteger("dsr3d.gemm.kc", 256);
@@ -133,7 +128,7 @@ final class GemmDriver {
                             for (int jr = 0; jr < nc; jr += NR) {
                                 int co = cOff + (ic + ir) * ldc + jc + jr;
                                 if (buf.aInPlace[ir / MR] && nc - jr >= NR)
-                                    kernelAInPlace(kc, aArr, aRow[ir], aRow[ir + 1], aRow[ir + 2], aRow[ir + 3], aRow[ir + 4], aRow[ir + 5],
+                                    GemmKernel.kernelAInPlace(kc, aArr, aRow[ir], aRow[ir + 1], aRow[ir + 2], aRow[ir + 3], aRow[ir + 4], aRow[ir + 5],
                                             pb, jr * kc, c, co, ldc, load);
                                 else tile(ir, jr, mc, nc, kc, pa, pb, -1, null, null, pc, c, co, ldc, load, tile);
                             }
@@ -168,45 +163,5 @@ final class GemmDriver {
             // edge column tiles run the packed kernel through the tile buffer, so they need A packed too
             if (!ok || edgeColumns) a.pack(pa, ir * kc, ic + ir, mr, pc, kc, MR);
         }
-    }
-
-    /**
-     * As {@link GemmKernel#kernel} with A read in place: A(i, p) = a[oi + p] for the MR row starts
-     * o0..o5 (rows of an image read as its own im2col), B packed.
-     */
-    static void kernelAInPlace(int kc, float[] a, int o0, int o1, int o2, int o3, int o4, int o5,
-                               float[] b, int bo, float[] c, int co, int ldc, boolean load) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int pb = bo + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, b, pb), b1 = FloatVector.fromArray(S, b, pb + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[o0 + p]);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[o1 + p]);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[o2 + p]);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[o3 + p]);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[o4 + p]);
-            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[o5 + p]);
-            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-        }
-        if (load) {
-            c00 = c00.add(FloatVector.fromArray(S, c, co + 0 * ldc)); c01 = c01.add(FloatVector.fromArray(S, c, co + 0 * ldc + L));
-            c10 = c10.add(FloatVector.fromArray(S, c, co + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(S, c, co + 1 * ldc + L));
-            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
-            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
-            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
-            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
-        }
-        c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + L);
-        c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + L);
-        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
-        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
-        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
-        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
     }
 }
