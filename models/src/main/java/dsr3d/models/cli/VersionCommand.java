@@ -1,5 +1,6 @@
 package dsr3d.models.cli;
 
+import dsr3d.simulate.io.JsonText;
 import dsr3d.tensor.backend.Backends;
 import dsr3d.tensor.cpu.CpuBackend;
 import dsr3d.tensor.cpu.simd.Parallel;
@@ -39,7 +40,7 @@ final class VersionCommand implements Callable<Integer> {
         facts.put("backend", Backends.current().name());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.object(facts));
+            out.println(JsonText.of(facts));
         } else {
             out.println("3dsr-java " + facts.get("version"));
             out.println("java        " + facts.get("java") + " (" + facts.get("javaVendor") + ")");

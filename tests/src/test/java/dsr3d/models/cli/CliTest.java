@@ -1,5 +1,6 @@
 package dsr3d.models.cli;
 
+import dsr3d.simulate.io.JsonText;
 import dsr3d.bench.cli.ConvShape;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -85,6 +86,6 @@ class CliTest {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("a", "q\"\n");
         m.put("b", List.of(1, Double.NaN, true));
-        assertEquals("{\"a\":\"q\\\"\\n\",\"b\":[1,null,true]}", Json.object(m));
+        assertEquals("{\"a\":\"q\\\"\\n\",\"b\":[1,null,true]}", JsonText.of(m));
     }
 }
