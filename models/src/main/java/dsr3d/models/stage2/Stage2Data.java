@@ -43,9 +43,12 @@ public final class Stage2Data {
     public Stage2Data(List<LoadedSample> images, MaskAlignment alignment) {
         if (images.isEmpty()) throw new IllegalArgumentException("Stage2Data: no training images");
         this.size = images.get(0).size();
-        for (LoadedSample s : images)
+        for (int i = 0; i < images.size(); i++) {
+            LoadedSample s = images.get(i);
             if (s.size() != size || s.input().size(0) != 4)
-                throw new IllegalArgumentException("Stage2Data: every image must be [4, " + size + ", " + size + "], " + s.sample().id() + " is not");
+                throw new IllegalArgumentException("Stage2Data: every image must be [4, " + size + ", " + size + "], image " + i
+                        + (s.sample() != null ? " (" + s.sample().id() + ")" : "") + " is " + java.util.Arrays.toString(s.input().shape()));
+        }
         this.images = List.copyOf(images);
         this.alignment = alignment;
     }
