@@ -25,7 +25,7 @@ import java.util.ServiceLoader;
 @Command(name = "3dsr", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = {"3DSR anomaly detection (Zavrtanik, Kristan, Skocaj, WACV 2024) on a pure-Java engine.",
                 "Run './3dsr COMMAND --help' for the options of a command."},
-        subcommands = {VersionCommand.class, TestCommand.class, CheckpointCommand.class, EvaluateCommand.class, SynthCommand.class, TrainDadaCommand.class},
+        subcommands = {VersionCommand.class, TestCommand.class, CheckpointCommand.class, EvaluateCommand.class, SynthCommand.class, TrainDadaCommand.class, ModelCommand.class},
         footer = {"", "JVM switches (put in DSR3D_JAVA_OPTS): -Ddsr3d.threads=N, -Ddsr3d.simd=false, -Ddsr3d.backend=cpu"})
 public final class Main implements Runnable {
 
