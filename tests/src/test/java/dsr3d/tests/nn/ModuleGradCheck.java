@@ -15,10 +15,10 @@ import java.util.Map;
  * the gradient of every parameter by perturbing its elements in place (parameters are not inputs
  * of a function, so GradCheck cannot reach them). Loss = sum(out * W) with GradCheck's weights.
  */
-final class ModuleGradCheck {
+public final class ModuleGradCheck {
     private ModuleGradCheck() {}
 
-    static void check(String what, Layer layer, Tensor x, double eps, double tol, long seed) {
+    public static void check(String what, Layer layer, Tensor x, double eps, double tol, long seed) {
         if (x.dtype() != DType.F64) throw new IllegalArgumentException("gradient checks run in F64, input is " + x.dtype());
         GradCheck.check(what + " (input)", new Tensor[]{x.requiresGrad(true)}, a -> layer.forward(a[0]), eps, tol, seed);
         layer.zeroGrad();
