@@ -21,7 +21,9 @@ public final class FeatureAnomalies {
 
     /** The frozen DADA operations the generator needs (eval mode, no EMA updates). */
     public interface Dada {
-        /** upsample_t: [B, D, h_lo, w_lo] -> [B, D, 2 h_lo, 2 w_lo]. */
+        /** upsample_t: [B, D, h_lo, w_lo] -> [B, D, 2 h_lo, 2 w_lo]. Must stay differentiable with
+         *  respect to its input (the object decoder's gradient reaches SR-lo through it); its own
+         *  weights are frozen. */
         Tensor upsampleLo(Tensor qLo);
         /** _pre_vq_conv_bot on the concatenation [enc_hi, upLo] (with its channel re-ordering). */
         Tensor preVqHi(Tensor encHi, Tensor upLo);
@@ -29,6 +31,8 @@ public final class FeatureAnomalies {
         Tensor quantizeHi(Tensor zHi);
         Tensor codebookLo();
         Tensor codebookHi();
+        /** The general object appearance decoder (_decoder_b) on the concatenation [upLo, qHi]. */
+        Tensor decodeGeneral(Tensor upLo, Tensor qHi);
     }
 
     /** All random choices of one batch. */

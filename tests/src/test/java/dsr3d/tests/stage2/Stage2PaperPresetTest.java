@@ -6,6 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dsr3d.models.stage2.AnomalyDetectionModule;
 import dsr3d.models.stage2.ImageReconstructionNetwork;
+import dsr3d.models.stage2.Stage2Sizes;
+import dsr3d.models.stage2.Stage2Step;
 import dsr3d.models.stage2.SubspaceRestrictionModule;
 import dsr3d.nn.Module;
 import dsr3d.tensor.Tensor;
@@ -58,5 +60,14 @@ class Stage2PaperPresetTest {
         check(all, "unet_depth", 1_403_362L, () -> new AnomalyDetectionModule(2, 32, new Random(3)));
         check(all, "decoder_rgbd", 36_992_068L, () -> new ImageReconstructionNetwork(512, 256, 2, 128, 4, new Random(4)));
         check(all, "decoder_depth", 36_985_921L, () -> new ImageReconstructionNetwork(512, 256, 2, 128, 1, new Random(5)));
+    }
+
+    /** The preset record builds the same four nets; the trained total per class is 54,623,718 (spec §4.1). */
+    @Test void paperSizesRecord() {
+        Stage2Step.Nets n = Stage2Sizes.paper(4).create(new Random(6));
+        long total = n.srLo().parameterCount() + n.srHi().parameterCount() + n.decode().parameterCount() + n.seg().parameterCount();
+        assertEquals(54_623_718L, total);
+        assertEquals(1_405_090L, n.seg().parameterCount());
+        assertEquals(n.parameters().size(), n.srLo().parameters().size() * 2 + n.decode().parameters().size() + n.seg().parameters().size());
     }
 }
