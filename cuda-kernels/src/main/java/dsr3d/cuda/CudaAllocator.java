@@ -44,7 +44,14 @@ public final class CudaAllocator {
 
     private static final Cleaner CLEANER = Cleaner.create();
 
+    /** Registers the action that returns a storage's block once the storage is unreachable ({@link Cleaner#register}). */
+    @FunctionalInterface
+    public interface Reclaimer {
+        Cleaner.Cleanable register(Object storage, Runnable returnBlock);
+    }
+
     private final DeviceMemory memory;
+    private final Reclaimer reclaimer;
     private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
     private final Object lock = new Object();
 
@@ -53,8 +60,15 @@ public final class CudaAllocator {
     private long mallocs, reuses, explicitReleases, cleanerReleases, cacheFlushes;
 
     public CudaAllocator(DeviceMemory memory) {
+        this(memory, CLEANER::register);
+    }
+
+    /** With the reclaimer injected: tests run the cleaning action themselves instead of waiting for the GC. */
+    public CudaAllocator(DeviceMemory memory, Reclaimer reclaimer) {
         if (memory == null) throw new IllegalArgumentException("memory: expected a DeviceMemory (e.g. CudaDriver.get())");
+        if (reclaimer == null) throw new IllegalArgumentException("reclaimer: expected one (e.g. a java.lang.ref.Cleaner's register)");
         this.memory = memory;
+        this.reclaimer = reclaimer;
         // cuDNN's workspace and cuBLAS allocate through the driver too: on OOM there, give back our cache
         if (memory instanceof CudaDriver d) d.addMemoryReliever(this::emptyCache);
     }
@@ -74,7 +88,7 @@ public final class CudaAllocator {
         long size = roundSize((long) n * dtype.bytes);
         long ptr = takeBlock(size);
         CudaStorage s = new CudaStorage(owner, dtype, n, ptr, size);
-        s.cleanable = CLEANER.register(s, new ReturnBlock(this, ptr, size, s));
+        s.cleanable = reclaimer.register(s, new ReturnBlock(this, ptr, size, s));
         return s;
     }
 

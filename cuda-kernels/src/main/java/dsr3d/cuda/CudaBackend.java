@@ -67,17 +67,15 @@ public final class CudaBackend implements Backend {
 
     public enum ConvImpl { OURS, CUDNN, CUDNN_TF32 }
 
-    private final MatMulImpl matmulImpl = parse("dsr3d.cuda.matmul", MatMulImpl.class, MatMulImpl.OURS);
-    private final ConvImpl convImpl = parse("dsr3d.cuda.conv", ConvImpl.class, ConvImpl.OURS);
+    private final MatMulImpl matmulImpl = parse("dsr3d.cuda.matmul", dsr3d.tensor.Config.CUDA_MATMUL, MatMulImpl.class);
+    private final ConvImpl convImpl = parse("dsr3d.cuda.conv", dsr3d.tensor.Config.CUDA_CONV, ConvImpl.class);
     private static volatile CudaAllocator ALLOCATOR;
     private volatile CudaStorage errFlag;
 
     /** ServiceLoader constructor; touches no GPU (that happens on first use). */
     public CudaBackend() {}
 
-    private static <E extends Enum<E>> E parse(String prop, Class<E> type, E def) {
-        String v = System.getProperty(prop);
-        if (v == null || v.isBlank()) return def;
+    private static <E extends Enum<E>> E parse(String prop, String v, Class<E> type) {
         try {
             return Enum.valueOf(type, v.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
@@ -90,8 +88,8 @@ public final class CudaBackend implements Backend {
     public static int version(String ladder) {
         Integer def = DEFAULT_VERSIONS.get(ladder);
         if (def == null) throw new IllegalArgumentException("no CUDA kernel ladder named '" + ladder + "'");
-        String v = System.getProperty("dsr3d.cuda.version." + ladder);
-        if (v == null || v.isBlank()) return def;
+        String v = dsr3d.tensor.Config.cudaVersion(ladder);
+        if (v.isEmpty()) return def;
         String t = v.trim().toLowerCase(java.util.Locale.ROOT);
         int n;
         try {

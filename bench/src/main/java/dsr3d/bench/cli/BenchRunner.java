@@ -2,18 +2,17 @@ package dsr3d.bench.cli;
 
 import dsr3d.bench.support.FmaPeak;
 import dsr3d.models.cli.BuildInfo;
-import dsr3d.models.cli.Json;
+import dsr3d.simulate.io.JsonText;
 import dsr3d.models.cli.Progress;
 import dsr3d.tensor.cpu.simd.Parallel;
+import dsr3d.tensor.io.AtomicFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,21 +109,14 @@ final class BenchRunner {
             results.add(m);
         }
         doc.put("results", results);
-        writeAtomically(o.json, Json.object(doc) + "\n");
+        writeAtomically(o.json, JsonText.of(doc) + "\n");
         System.err.println("wrote " + o.json);
     }
 
-    /** Writes to a temporary file beside the target, then renames it: readers never see half a file. */
+    /** Writes the report through the project's atomic writer (umask permissions, forced to disk). */
     static void writeAtomically(Path target, String text) {
-        Path abs = target.toAbsolutePath();
         try {
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("--json: cannot write " + target + ": " + e.getMessage(), e);
         }

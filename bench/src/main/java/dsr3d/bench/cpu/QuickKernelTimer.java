@@ -58,7 +58,7 @@ public final class QuickKernelTimer {
     private static double medianGflops(Runnable kernel, double flops, int reps, int threads) {
         if (reps < 1) throw new IllegalArgumentException("reps must be >= 1, got " + reps);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        boolean cpuTime = threads == 1 && Boolean.getBoolean("dsr3d.bench.cpuTime") && cpu.isCurrentThreadCpuTimeSupported();
+        boolean cpuTime = threads == 1 && dsr3d.tensor.Config.BENCH_CPU_TIME && cpu.isCurrentThreadCpuTimeSupported();
         long warmStart = System.nanoTime();
         for (int i = 0; i < 2 || System.nanoTime() - warmStart < 1_000_000_000L; i++) kernel.run();
         double[] g = new double[reps];

@@ -133,7 +133,7 @@ public final class CudaDriver implements DeviceMemory {
             check("cuDeviceGetCount", "", (int) cuDeviceGetCount.invokeExact(i));
             int count = i.get(JAVA_INT, 0);
             if (count == 0) throw new CudaUnavailableException("libcuda.so.1 loaded but no CUDA device is visible");
-            int wanted = Integer.getInteger("dsr3d.cuda.device", 0);
+            int wanted = dsr3d.tensor.Config.CUDA_DEVICE;
             if (wanted < 0 || wanted >= count)
                 throw new CudaUnavailableException("-Ddsr3d.cuda.device=" + wanted + " but only " + count + " device(s)");
             check("cuDeviceGet", "ordinal=" + wanted, (int) cuDeviceGet.invokeExact(i, wanted));

@@ -76,8 +76,8 @@ public final class Cudnn {
     private final NativeLibrary lib;
     private final long handle;
     private final long version;
-    private final boolean find = Boolean.getBoolean("dsr3d.cudnn.find");
-    private final long maxWorkspace = Long.getLong("dsr3d.cudnn.maxWorkspaceMiB", 1024L) << 20;
+    private final boolean find = dsr3d.tensor.Config.CUDNN_FIND;
+    private final long maxWorkspace = dsr3d.tensor.Config.CUDNN_MAX_WORKSPACE_MIB << 20;
     private final Map<Key, Plan> plans = new HashMap<>();
     private long workspace, workspaceBytes;
 

@@ -87,7 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             case "exact" -> CategoryEvaluator.ProVariant.EXACT;
             default -> throw new IllegalArgumentException("--pro-variant must be official or exact, got '" + proVariant + "'");
         };
-        if (!Files.isDirectory(mapsDir)) throw new IllegalArgumentException("--anomaly-maps-dir " + mapsDir + " is not a directory");
+        if (!Files.isDirectory(mapsDir)) throw new java.nio.file.NoSuchFileException(mapsDir.toString(), null, "--anomaly-maps-dir: no such folder");
         TestSetEvaluation evaluation = new TestSetEvaluation(
                 new TestSetEvaluation.Options(datasetDir, mapsDir, proLimit, proto, variant, resizeMaps, resolution),
                 w -> err.println("evaluate: warning: " + w));

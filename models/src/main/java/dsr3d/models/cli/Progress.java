@@ -23,7 +23,8 @@ public final class Progress {
     private final double total;
     private final PrintStream out;
     private final boolean interactive;
-    private final long startNanos = System.nanoTime();
+    private final java.util.function.LongSupplier clock;
+    private final long startNanos;
     private double doneUnits;
     private long lastDrawNanos;
     private double lastDrawnUnits = -1;
@@ -35,17 +36,24 @@ public final class Progress {
     }
 
     public Progress(String label, double totalUnits, PrintStream out, boolean interactive) {
+        this(label, totalUnits, out, interactive, System::nanoTime);
+    }
+
+    /** As above with the clock (nanoseconds) injected, so tests can drive the time. */
+    public Progress(String label, double totalUnits, PrintStream out, boolean interactive, java.util.function.LongSupplier nanoClock) {
         if (!(totalUnits > 0)) throw new IllegalArgumentException("Progress total must be > 0, got " + totalUnits);
         this.label = label;
         this.total = totalUnits;
         this.out = out;
         this.interactive = interactive;
+        this.clock = nanoClock;
+        this.startNanos = nanoClock.getAsLong();
     }
 
     /** Records {@code units} more of work done; {@code note} says what is running now (may be null). */
     public void advance(double units, String note) {
         doneUnits = Math.min(total, doneUnits + units);
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long minGap = interactive ? 100_000_000L : 5_000_000_000L;
         if (now - lastDrawNanos >= minGap || doneUnits >= total) {
             lastDrawNanos = now;
@@ -76,7 +84,7 @@ public final class Progress {
 
     /** Seconds left at the average rate so far; NaN before any work is done. */
     public double etaSeconds() {
-        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        double elapsed = (clock.getAsLong() - startNanos) / 1e9;
         return doneUnits <= 0 ? Double.NaN : elapsed * (total - doneUnits) / doneUnits;
     }
 
@@ -84,7 +92,7 @@ public final class Progress {
         lastDrawnUnits = doneUnits;
         double f = fraction();
         int filled = (int) Math.round(f * BAR_WIDTH);
-        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        double elapsed = (clock.getAsLong() - startNanos) / 1e9;
         String line = String.format(Locale.ROOT, "%s [%s%s] %3.0f%% %s elapsed, ETA %s%s",
                 label, "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), 100 * f,
                 clock(elapsed), clock(etaSeconds()), note == null ? "" : "  " + note);

@@ -1,5 +1,6 @@
 package dsr3d.models.cli;
 
+import dsr3d.simulate.io.JsonText;
 import dsr3d.simulate.synth.SynthCategory;
 import dsr3d.simulate.synth.SynthDataset;
 import picocli.CommandLine.Command;
@@ -100,7 +101,7 @@ public final class SynthCommand implements Callable<Integer> {
             m.put("threads", workers);
             m.put("images", total);
             m.put("seconds", seconds);
-            pw.println(Json.object(m));
+            pw.println(JsonText.of(m));
         } else {
             pw.printf(Locale.ROOT, "wrote %d images (%s; %d train, %d validation, %d test each; %dx%d) to %s in %.1f s (%.0f ms/image, %d threads)%n",
                     total, String.join(",", cats), train, val, test, size, size, out, seconds,

@@ -1,5 +1,7 @@
 package dsr3d.models.cli;
 
+import dsr3d.simulate.io.JsonText;
+import dsr3d.tensor.Config;
 import dsr3d.tensor.backend.Backends;
 import dsr3d.tensor.cpu.CpuBackend;
 import dsr3d.tensor.cpu.simd.Parallel;
@@ -16,7 +18,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ./3dsr version}: what is running where (project, JVM, SIMD width, cores, backend). */
 @Command(name = "version", mixinStandardHelpOptions = true,
-        description = "Print the project version, Java version, SIMD vector width, processors and backend.")
+        description = "Print the project version, Java version, SIMD vector width, processors, backend and every -Ddsr3d.* switch.")
 final class VersionCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -37,9 +39,18 @@ final class VersionCommand implements Callable<Integer> {
         facts.put("threads", Parallel.threads());
         facts.put("simd", CpuBackend.FAST);
         facts.put("backend", Backends.current().name());
+        Map<String, Object> switches = new LinkedHashMap<>();
+        for (Config.Switch sw : Config.all()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("value", sw.value());
+            one.put("default", sw.defaultValue());
+            one.put("description", sw.description());
+            switches.put(sw.name(), one);
+        }
+        facts.put("switches", switches);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.object(facts));
+            out.println(JsonText.of(facts));
         } else {
             out.println("3dsr-java " + facts.get("version"));
             out.println("java        " + facts.get("java") + " (" + facts.get("javaVendor") + ")");
@@ -47,6 +58,10 @@ final class VersionCommand implements Callable<Integer> {
             out.println("processors  " + facts.get("availableProcessors") + " available, " + facts.get("threads") + " kernel threads");
             out.println("fast simd   " + facts.get("simd") + (CpuBackend.FAST ? "" : " (-Ddsr3d.simd=false)"));
             out.println("backend     " + facts.get("backend"));
+            out.println("JVM switches (-Dname=value in DSR3D_JAVA_OPTS; * = not the default):");
+            for (Config.Switch sw : Config.all())
+                out.printf(java.util.Locale.ROOT, "  %-30s %-10s %s%s%n", "-D" + sw.name(), sw.value(),
+                        sw.description(), sw.value().equals(sw.defaultValue()) || sw.defaultValue().equals("per ladder") ? "" : "  *");
         }
         out.flush();
         return 0;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * A dataset file that cannot be used: missing, unreadable, of the wrong format or size. The
  * message always starts with the file, so a bad sample in a folder of thousands can be found.
  */
-public class DataException extends RuntimeException {
+public class DataException extends RuntimeException implements dsr3d.tensor.ExpectedFailure {
     private final transient Path file;
     private final String detail;
 

@@ -1,6 +1,6 @@
 package dsr3d.models.data;
 
-import dsr3d.simulate.io.AtomicFiles;
+import dsr3d.tensor.io.AtomicFiles;
 import dsr3d.tensor.Tensor;
 
 import java.io.IOException;

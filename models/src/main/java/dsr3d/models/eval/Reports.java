@@ -1,9 +1,9 @@
 package dsr3d.models.eval;
 
-import dsr3d.models.cli.Json;
+import dsr3d.simulate.io.JsonText;
 import dsr3d.models.viz.CurvePlot;
 import dsr3d.models.viz.PngOut;
-import dsr3d.simulate.io.AtomicFiles;
+import dsr3d.tensor.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,7 @@ public final class Reports {
         Map<String, Object> root = new LinkedHashMap<>();
         perObject.forEach((o, m) -> root.put(o, m.asMap()));
         root.put("mean", mean(perObject));
-        return Json.object(root) + "\n";
+        return JsonText.of(root) + "\n";
     }
 
     public static String markdown(Map<String, CategoryMetrics> perObject, String settings) {

@@ -1,5 +1,6 @@
 package dsr3d.models.eval;
 
+import dsr3d.models.data.DataException;
 import dsr3d.simulate.image.Resize;
 import dsr3d.simulate.io.ByteImage;
 import dsr3d.simulate.io.FloatImage;
@@ -63,10 +64,10 @@ public final class TestSetEvaluation {
         try (Stream<Path> s = Files.list(datasetDir)) {
             List<String> objects = s.filter(p -> Files.isDirectory(p.resolve("test"))).map(p -> p.getFileName().toString()).sorted().toList();
             if (objects.isEmpty())
-                throw new IllegalArgumentException("no object folder with a test/ folder in " + datasetDir);
+                throw new DataException(datasetDir, "no object folder with a test/ folder");
             return objects;
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot list " + datasetDir + ": " + e.getMessage(), e);
+            throw new DataException(datasetDir, "cannot list the folder", e);
         }
     }
 
@@ -74,13 +75,13 @@ public final class TestSetEvaluation {
     public List<Sample> samples(String object) {
         Path test = options.datasetDir().resolve(object).resolve("test");
         if (!Files.isDirectory(test))
-            throw new IllegalArgumentException("object '" + object + "': no test folder " + test);
+            throw new DataException(test, "object '" + object + "' has no test folder");
         List<Sample> out = new ArrayList<>();
         for (Path typeDir : list(test, Files::isDirectory)) {
             String type = typeDir.getFileName().toString();
             Path gtDir = typeDir.resolve("gt");
             if (!Files.isDirectory(gtDir))
-                throw new IllegalArgumentException("object '" + object + "': no gt folder " + gtDir + " (MVTec 3D-AD has one in every test folder)");
+                throw new DataException(gtDir, "no gt folder (MVTec 3D-AD has one in every test folder)");
             for (Path gt : list(gtDir, p -> p.getFileName().toString().endsWith(".png"))) {
                 String name = gt.getFileName().toString();
                 String stem = name.substring(0, name.length() - 4);
@@ -88,10 +89,10 @@ public final class TestSetEvaluation {
                 out.add(new Sample(object, type, stem, gt, map));
             }
         }
-        if (out.isEmpty()) throw new IllegalArgumentException("object '" + object + "': no gt PNG under " + test + "/*/gt/");
+        if (out.isEmpty()) throw new DataException(test, "object '" + object + "': no gt PNG in */gt/");
         List<Path> missing = out.stream().map(Sample::map).filter(p -> !Files.isRegularFile(p)).toList();
         if (!missing.isEmpty())
-            throw new IllegalArgumentException("object '" + object + "': missing anomaly map " + missing.getFirst()
+            throw new DataException(missing.getFirst(), "missing anomaly map of object '" + object + "'"
                     + (missing.size() > 1 ? " (and " + (missing.size() - 1) + " more)" : ""));
         return out;
     }
@@ -100,10 +101,18 @@ public final class TestSetEvaluation {
     public CategoryMetrics evaluate(String object, List<Sample> samples, Runnable afterImage) {
         CategoryEvaluator evaluator = new CategoryEvaluator(object);
         for (Sample s : samples) {
-            addSample(evaluator, s);
+            try {
+                addSample(evaluator, s);
+            } catch (IllegalArgumentException e) {   // bad values in the files: a data error, not a bad command line
+                throw new DataException(s.map(), e.getMessage(), null);
+            }
             afterImage.run();
         }
-        return evaluator.finish(options.proLimit(), options.proVariant());
+        try {
+            return evaluator.finish(options.proLimit(), options.proVariant());
+        } catch (IllegalArgumentException e) {
+            throw new DataException(options.mapsDir().resolve(object), e.getMessage(), null);
+        }
     }
 
     private void addSample(CategoryEvaluator evaluator, Sample s) {
@@ -112,12 +121,12 @@ public final class TestSetEvaluation {
         try {
             gt = Png.readGray8(s.gt());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read ground truth " + s.gt() + ": " + e.getMessage(), e);
+            throw new DataException(s.gt(), "cannot read the ground truth", e);
         }
         try {
             map = Tiff.readFloat(s.map());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read anomaly map " + s.map() + ": " + e.getMessage(), e);
+            throw new DataException(s.map(), "cannot read the anomaly map", e);
         }
         if (map.channels() != 1)
             throw new IllegalArgumentException("anomaly map " + s.map() + " has " + map.channels() + " channels, expected a single-channel float32 TIFF");
@@ -176,11 +185,11 @@ public final class TestSetEvaluation {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(keep).sorted().toList();
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot list " + dir + ": " + e.getMessage(), e);
+            throw new DataException(dir, "cannot list the folder", e);
         }
     }
 
     private static void requireDir(Path dir, String what) {
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(what + " " + dir + " is not a directory");
+        if (!Files.isDirectory(dir)) throw new DataException(dir, what + ": no such folder");
     }
 }

@@ -1,6 +1,6 @@
 package dsr3d.models.viz;
 
-import dsr3d.simulate.io.AtomicFiles;
+import dsr3d.tensor.io.AtomicFiles;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;

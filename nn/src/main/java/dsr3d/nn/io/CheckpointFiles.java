@@ -47,6 +47,7 @@ public final class CheckpointFiles {
         if (head.length >= 1 && (head[0] & 0xff) == 0x80)
             throw new CheckpointFormatException(file, "a bare pickle stream, not a torch.save zip archive or safetensors file; pickles are not loaded");
         if (head.length >= 9 && head[8] == '{') return Format.SAFETENSORS;
+        if (head.length == 0) throw new CheckpointFormatException(file, "the file is empty; expected a safetensors or PyTorch zip checkpoint");
         throw new CheckpointFormatException(file, "neither safetensors nor a PyTorch zip checkpoint (file starts with "
                 + HexFormat.ofDelimiter(" ").formatHex(head, 0, Math.min(8, head.length)) + ")");
     }

@@ -1,5 +1,6 @@
 package dsr3d.nn.io;
 
+import dsr3d.tensor.io.AtomicFiles;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -397,7 +398,7 @@ public final class SafeTensors {
         });
     }
 
-    private static void writeData(FileChannel out, Tensor t) throws IOException {
+    private static void writeData(java.io.OutputStream out, Tensor t) throws IOException {
         int n = t.numel();
         if (n == 0) return;
         ByteBuffer b = ByteBuffer.allocate((int) Math.min(CHUNK, (long) n * t.dtype().bytes)).order(ByteOrder.LITTLE_ENDIAN);
@@ -414,7 +415,8 @@ public final class SafeTensors {
         writeAll(out, b);
     }
 
-    private static void writeAll(FileChannel out, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) out.write(b);
+    private static void writeAll(java.io.OutputStream out, ByteBuffer b) throws IOException {
+        out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+        b.position(b.limit());
     }
 }

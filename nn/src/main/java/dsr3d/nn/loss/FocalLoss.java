@@ -16,6 +16,12 @@ import java.util.Arrays;
  * </pre>
  * and the loss is the mean over all pixels. Target values are matched exactly against 0..C-1
  * (the official code truncates with long(); the masks are exact 0/1, where both agree).
+ *
+ * <p>The official code builds the smoothed one-hot as a {@code torch.FloatTensor}, so its clamp
+ * bounds are float32 values whatever the input's precision ((float) 1e-5, (float) (1 - 1e-5));
+ * so are ours, which is what makes F64 results agree with the official module to 1e-12
+ * (found by the fixtures regenerated from the official loss.py: with double bounds the loss
+ * differed by 8e-9). The {@code + smooth} of p_t is a Python float, double here too.
  */
 public final class FocalLoss {
     public final double gamma, smooth;
@@ -37,7 +43,7 @@ public final class FocalLoss {
         for (int k = 0; k < c; k++) cls[k] = k;
         Tensor classes = Tensor.of(cls, 1, c, 1, 1).to(probs.dtype());
         Tensor oneHot = target.to(probs.dtype()).eq(classes);                        // [N, C, H, W], 0/1
-        Tensor t = oneHot.clamp(smooth / (c - 1), 1 - smooth);
+        Tensor t = oneHot.clamp((float) (smooth / (c - 1)), (float) (1 - smooth));   // float32 one-hot, as torch.FloatTensor
         Tensor pt = t.mul(probs).sum(1, false).add(smooth);                           // [N, H, W]
         Tensor loss = pt.neg().add(1).pow(gamma).mul(pt.log()).neg();
         return loss.mean();

@@ -1,5 +1,6 @@
 package dsr3d.simulate.io;
 
+import dsr3d.tensor.io.AtomicFiles;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.FileImageInputStream;

@@ -1,5 +1,6 @@
 package dsr3d.simulate.io;
 
+import dsr3d.tensor.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

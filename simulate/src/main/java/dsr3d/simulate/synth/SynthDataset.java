@@ -1,8 +1,9 @@
 package dsr3d.simulate.synth;
 
 import dsr3d.simulate.Rng;
-import dsr3d.simulate.io.AtomicFiles;
+import dsr3d.tensor.io.AtomicFiles;
 import dsr3d.simulate.io.ByteImage;
+import dsr3d.simulate.io.JsonText;
 import dsr3d.simulate.io.Png;
 import dsr3d.simulate.io.Tiff;
 
@@ -11,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -23,13 +26,17 @@ import java.util.function.Consumer;
 /**
  * The synthetic RGB-D anomaly benchmark, written in the exact MVTec 3D-AD layout:
  * <pre>
- * OUT/&lt;category&gt;/class_ids.json                     {"255": "bump", ..., "0": "good"}
+ * OUT/&lt;category&gt;/class_ids.json                     {"255": "bump", ..., "0": "good"}: values of class_ids/NNN.png
  * OUT/&lt;category&gt;/calibration/camera_parameters.json  pinhole camera of the renderer
  * OUT/&lt;category&gt;/{train,validation}/good/{rgb,xyz}/NNN.{png,tiff}
  * OUT/&lt;category&gt;/test/&lt;type&gt;/{rgb,xyz,gt}/NNN.{png,tiff,png}   type = good, bump, color, combined, crack, dent
+ * OUT/&lt;category&gt;/test/&lt;type&gt;/class_ids/NNN.png      (defect types only)
  * </pre>
  * rgb is 8-bit RGB PNG, xyz a float32 3-channel TIFF in metres with (0,0,0) for missing points,
- * gt an 8-bit grey PNG holding class ids (all zero for test/good).
+ * gt an 8-bit grey PNG binary mask as in MVTec 3D-AD: 255 = defect pixel, 0 = normal (all zero
+ * for test/good). Every defect pixel is 255, so every evaluation protocol (positives = 255, or
+ * != 0) sees the same defects. class_ids/NNN.png keeps the per-pixel defect class (the ids of
+ * class_ids.json, 0 = normal) for who needs to tell the defect types apart.
  *
  * <p>Determinism: every image gets its own random stream, split in a fixed order from a
  * stream seeded by (seed, category name), so the bytes depend on the configuration alone, not
@@ -90,7 +97,7 @@ public final class SynthDataset {
                 String type = TEST_TYPES.get(t);
                 for (int i = 0; i < split[t]; i++) jobs.add(new Job(cat, root.resolve("test/" + type), type, i, true, rng.split()));
                 if (split[t] == 0) continue;
-                for (String sub : List.of("rgb", "xyz", "gt")) Files.createDirectories(root.resolve("test/" + type + "/" + sub));
+                for (String sub : type.equals("good") ? List.of("rgb", "xyz", "gt") : List.of("rgb", "xyz", "gt", "class_ids")) Files.createDirectories(root.resolve("test/" + type + "/" + sub));
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(config.threads());
@@ -159,14 +166,25 @@ public final class SynthDataset {
         String stem = String.format(Locale.ROOT, "%03d", job.index());
         Png.writeRgb(job.dir().resolve("rgb/" + stem + ".png"), s.rgb());
         Tiff.writeFloat(job.dir().resolve("xyz/" + stem + ".tiff"), s.xyz());
-        if (job.withGt()) Png.writeGray8(job.dir().resolve("gt/" + stem + ".png"), s.gt());
+        if (job.withGt()) {
+            Png.writeGray8(job.dir().resolve("gt/" + stem + ".png"), binaryMask(s.gt()));
+            if (!job.type().equals("good")) Png.writeGray8(job.dir().resolve("class_ids/" + stem + ".png"), s.gt());
+        }
     }
 
-    /** MVTec's class_ids.json: gt pixel value -> defect name, ids counting down from 255, plus "0": "good". */
+    /** The MVTec 3D-AD gt mask of a class-id image: 255 where any defect is, 0 elsewhere. */
+    public static ByteImage binaryMask(ByteImage classIds) {
+        byte[] ids = classIds.data(), m = new byte[ids.length];
+        for (int i = 0; i < ids.length; i++) m[i] = ids[i] != 0 ? (byte) 255 : 0;
+        return new ByteImage(classIds.width(), classIds.height(), 1, m);
+    }
+
+    /** class_ids.json: class_ids/NNN.png pixel value -> defect name, ids counting down from 255, plus "0": "good". */
     static String classIdsJson() {
-        StringBuilder sb = new StringBuilder("{");
-        for (DefectType t : DefectType.values()) sb.append('"').append(t.classId()).append("\": \"").append(t.folder()).append("\", ");
-        return sb.append("\"0\": \"good\"}\n").toString();
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (DefectType t : DefectType.values()) ids.put(Integer.toString(t.classId()), t.folder());
+        ids.put("0", "good");
+        return JsonText.of(ids) + "\n";
     }
 
     private static void writeClassIds(Path root) throws IOException {
@@ -175,10 +193,15 @@ public final class SynthDataset {
 
     private static void writeCamera(Path root, int size) throws IOException {
         double f = SceneRenderer.FOCAL_PER_SIDE * size;
-        String json = String.format(Locale.ROOT,
-                "{\"camera_type\": \"pinhole\", \"focal_length_px\": %s, \"cx\": %s, \"cy\": %s, \"image_width\": %d, \"image_height\": %d, "
-                        + "\"note\": \"synthetic: x = z (u + 0.5 - cx) / f, y = z (v + 0.5 - cy) / f, metres\"}\n",
-                f, size / 2.0, size / 2.0, size, size);
+        Map<String, Object> cam = new LinkedHashMap<>();
+        cam.put("camera_type", "pinhole");
+        cam.put("focal_length_px", f);
+        cam.put("cx", size / 2.0);
+        cam.put("cy", size / 2.0);
+        cam.put("image_width", size);
+        cam.put("image_height", size);
+        cam.put("note", "synthetic: x = z (u + 0.5 - cx) / f, y = z (v + 0.5 - cy) / f, metres");
+        String json = JsonText.of(cam) + "\n";
         AtomicFiles.write(root.resolve("calibration/camera_parameters.json"), json.getBytes(StandardCharsets.UTF_8));
     }
 }

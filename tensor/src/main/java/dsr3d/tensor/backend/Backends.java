@@ -23,7 +23,7 @@ public final class Backends {
         if (b == null) {
             synchronized (Backends.class) {
                 if (chosen == null) {
-                    chosen = pick(System.getProperty("dsr3d.backend", "cpu"));
+                    chosen = pick(dsr3d.tensor.Config.BACKEND);
                     // logged once; the default CPU backend only at FINE so plain runs stay quiet
                     LOG.log(chosen == CpuBackend.INSTANCE ? java.util.logging.Level.FINE : java.util.logging.Level.INFO,
                             () -> "dsr3d backend: " + chosen.name());
@@ -42,7 +42,7 @@ public final class Backends {
             known.append(", ").append(b.name());
             if (b.name().equalsIgnoreCase(name)) {
                 if (!b.available())
-                    throw new IllegalStateException("backend '" + name + "' is not available here: " + b.unavailableReason());
+                    throw new BackendUnavailableException("-Ddsr3d.backend=" + name + ": backend not available here: " + b.unavailableReason());
                 return b;
             }
         }

@@ -14,13 +14,14 @@ import dsr3d.tensor.cpu.simd.FastCpu;
  * The CPU backend. F64 tensors always run the reference kernels (the *Cpu classes: literal loops
  * in double). F32 tensors run the fast kernels of {@link FastCpu} where one exists; every other
  * F32 op converts to double, runs the reference and converts back. {@code -Ddsr3d.simd=false}
- * sends F32 through the reference too, which is how the fast kernels are tested and debugged.
+ * ({@link dsr3d.tensor.Config#SIMD}) sends every F32 op through the reference kernels too: the
+ * fast kernels are then not used by the backend at all, which is how they are tested and debugged.
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
 
     /** Whether F32 ops use the fast kernels (SIMD, blocked, threaded). */
-    public static final boolean FAST = !"false".equalsIgnoreCase(System.getProperty("dsr3d.simd", "true"));
+    public static final boolean FAST = dsr3d.tensor.Config.SIMD;
 
     private CpuBackend() {}
 

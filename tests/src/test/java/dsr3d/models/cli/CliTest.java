@@ -1,5 +1,6 @@
 package dsr3d.models.cli;
 
+import dsr3d.simulate.io.JsonText;
 import dsr3d.bench.cli.ConvShape;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -43,6 +44,43 @@ class CliTest {
         assertEquals(2, run(new StringWriter(), "test"));                           // only via ./3dsr
     }
 
+    private static String[] runMain(String... args) {
+        java.io.PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try {
+            System.setErr(new PrintStream(err, true));
+            status = Main.execute(args);
+        } finally {
+            System.setErr(oldErr);
+        }
+        return new String[] {Integer.toString(status), err.toString()};
+    }
+
+    @Test
+    void expectedFailuresAreOneLineWithStatusOneAndNoStackTrace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path empty = dir.resolve("empty.pt");
+        java.nio.file.Files.createFile(empty);
+        for (String[] args : List.of(new String[] {"checkpoint", "convert", empty.toString(), dir.resolve("o.safetensors").toString()},
+                new String[] {"evaluate", "--dataset-base-dir", dir.resolve("none").toString(), "--anomaly-maps-dir", dir.toString(),
+                        "--output-dir", dir.resolve("out").toString()})) {
+            String[] r = runMain(args);
+            assertEquals("1", r[0], String.join(" ", args) + ": " + r[1]);
+            assertFalse(r[1].contains("\tat "), "no stack trace: " + r[1]);
+            assertFalse(r[1].contains("internal error"), r[1]);
+        }
+        String[] e = runMain("checkpoint", "convert", empty.toString(), dir.resolve("o.safetensors").toString());
+        assertTrue(e[1].contains("the file is empty") && !e[1].contains("()"), e[1]);
+        assertEquals(1, e[1].split(java.util.regex.Pattern.quote(empty.toString()), -1).length - 1, "the path once: " + e[1]);
+    }
+
+    @Test
+    void failureMessagesNameTheFileOnceAndUnwrapIo() {
+        assertEquals("/a/b: no such file or folder", Main.message(new java.nio.file.NoSuchFileException("/a/b")));
+        assertEquals("/a/b: bad header", Main.message(new java.io.UncheckedIOException(new java.io.IOException("/a/b: /a/b: bad header"))));
+        assertEquals("/x: permission denied", Main.message(new java.nio.file.AccessDeniedException("/x")));
+    }
+
     @Test
     void benchIsRegisteredThroughServiceLoader() {
         CommandLine bench = Main.commandLine().getSubcommands().get("bench");
@@ -65,14 +103,17 @@ class CliTest {
     }
 
     @Test
-    void progressEstimatesTheRemainingTime() throws Exception {
+    void progressEstimatesTheRemainingTime() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Progress p = new Progress("t", 4, new PrintStream(bytes), false);
+        long[] now = {1_000_000_000L};               // an injected clock (ns): no wall-clock time in the test
+        Progress p = new Progress("t", 4, new PrintStream(bytes), false, () -> now[0]);
         assertTrue(Double.isNaN(p.etaSeconds()));
-        Thread.sleep(50);
+        now[0] += 2_000_000_000L;
         p.advance(1, "one");
-        double eta = p.etaSeconds();                 // 3 units left at >= 50 ms per unit
-        assertTrue(eta >= 0.14 && eta < 10, "eta " + eta);
+        assertEquals(6.0, p.etaSeconds(), 1e-9);     // 3 units left at 2 s per unit
+        now[0] += 1_000_000_000L;
+        p.advance(1, "two");
+        assertEquals(3.0, p.etaSeconds(), 1e-9);     // 2 left at 1.5 s per unit
         p.done();
         assertTrue(bytes.toString().contains("100%"), bytes.toString());
         assertEquals("1:15", Progress.clock(75));
@@ -85,6 +126,6 @@ class CliTest {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("a", "q\"\n");
         m.put("b", List.of(1, Double.NaN, true));
-        assertEquals("{\"a\":\"q\\\"\\n\",\"b\":[1,null,true]}", Json.object(m));
+        assertEquals("{\"a\":\"q\\\"\\n\",\"b\":[1,null,true]}", JsonText.of(m));
     }
 }

@@ -37,9 +37,10 @@ class LossParityTest {
         Tensor target = Tensor.of(new double[]{0, 1}, 1, 1, 1, 2);
         Tensor right = Tensor.of(new double[]{1, 0, 0, 1}, 1, 2, 1, 2);   // [N, C, H, W]: p(class0)=(1,0), p(class1)=(0,1)
         Tensor wrong = Tensor.of(new double[]{0, 1, 1, 0}, 1, 2, 1, 2);
-        // right: p_t = (1-1e-5) + 1e-5 * 0 + 1e-5 = 1, loss = 0; wrong: p_t = 1e-5 + 1e-5 = 2e-5
+        // right: p_t = (1-1e-5) + 1e-5 * 0 + 1e-5 = 1, loss = 0; wrong: p_t = 1e-5 + 1e-5 = 2e-5, where the
+        // clamped one-hot value is float32, as the official torch.FloatTensor one-hot is
         assertEquals(0, new FocalLoss().apply(right, target).item(), 1e-12);
-        double pt = 2e-5;
+        double pt = (float) 1e-5 + 1e-5;
         assertEquals(-(1 - pt) * (1 - pt) * Math.log(pt), new FocalLoss().apply(wrong, target).item(), 1e-9);
     }
 

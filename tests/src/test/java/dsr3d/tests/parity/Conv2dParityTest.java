@@ -94,6 +94,29 @@ class Conv2dParityTest {
         }
     }
 
+    /**
+     * The weight gradient of stride-2 convs with more than 128 output channels per group: past
+     * the swap heuristic's limit (Conv2dSimd.useTapsByPixels, coutG <= 128), so not the swapped
+     * GEMM. The 4x4 stride-2 case (space-to-depth) is the path of 3DSR's c13 (the weight gradient
+     * of convT 256->128, i.e. a conv 128->256 4x4 s2 p1), scaled down; the 3x3 stride-2 one the
+     * plain strided GEMM, with groups.
+     */
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
+    void weightGradientOfStride2ConvsWithManyOutputChannelsMatchesReference(int threads) {
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(31 + threads);
+        for (ConvGeom g : new ConvGeom[] {ConvGeom.square(1, 16, 20, 256, 4, 2, 1, 1), new ConvGeom(2, 6, 11, 10, 262, 3, 3, 2, 2, 1, 1, 2)}) {
+            assertTrue(g.coutPerGroup() > 128 && g.strideH() == 2, g.toString());
+            float[] x = random(rnd, g.inputSize()), dy = random(rnd, g.outputSize());
+            double[] refDw = new double[g.weightSize()];
+            Conv2dCpu.backwardWeight(g, d(x), d(dy), refDw);
+            float[] dw = random(rnd, g.weightSize());
+            Conv2dSimd.backwardWeight(g, x, dy, dw);
+            compare(g, "backwardWeight", refDw, dw, g.n() * g.hout() * g.wout());
+        }
+    }
+
     @Test
     void rejectsShortArraysNamingTheArgument() {
         ConvGeom g = ConvGeom.square(1, 2, 5, 3, 3, 1, 1, 1);

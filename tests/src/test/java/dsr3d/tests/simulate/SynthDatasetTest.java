@@ -75,10 +75,11 @@ class SynthDatasetTest {
             for (int i = 0; i < 2; i++) for (String k : List.of("rgb/%03d.png", "xyz/%03d.tiff")) want.add(c + "/validation/good/" + k.formatted(i));
             for (String t : List.of("good", "bump", "color", "combined", "crack", "dent"))
                 for (int i = 0; i < 2; i++)
-                    for (String k : List.of("rgb/%03d.png", "xyz/%03d.tiff", "gt/%03d.png")) want.add(c + "/test/" + t + "/" + k.formatted(i));
+                    for (String k : t.equals("good") ? List.of("rgb/%03d.png", "xyz/%03d.tiff", "gt/%03d.png")
+                            : List.of("rgb/%03d.png", "xyz/%03d.tiff", "gt/%03d.png", "class_ids/%03d.png")) want.add(c + "/test/" + t + "/" + k.formatted(i));
         }
         assertEquals(want, tree(data));
-        assertEquals("{\"255\": \"bump\", \"254\": \"color\", \"253\": \"crack\", \"252\": \"dent\", \"0\": \"good\"}\n",
+        assertEquals("{\"255\":\"bump\",\"254\":\"color\",\"253\":\"crack\",\"252\":\"dent\",\"0\":\"good\"}\n",
                 Files.readString(data.resolve("cookie/class_ids.json")));
     }
 
@@ -95,9 +96,18 @@ class SynthDatasetTest {
                     assertEquals(SIZE, rgb.width());
                     assertEquals(3, xyz.channels());
                     assertEquals(SIZE, xyz.height());
+                    Set<Integer> mask = new TreeSet<>();
+                    for (byte b : gt.data()) mask.add(b & 0xFF);
+                    assertEquals(t.equals("good") ? Set.of(0) : Set.of(0, 255), mask, c + "/" + t + "/" + stem + ": gt is a binary 0/255 mask");
                     Set<Integer> ids = new TreeSet<>();
-                    for (byte b : gt.data()) ids.add(b & 0xFF);
-                    String where = c + "/" + t + "/" + stem + " gt values " + ids;
+                    if (!t.equals("good")) {
+                        ByteImage cls = Png.readGray8(d.resolve("class_ids/" + stem + ".png"));
+                        for (int p = 0; p < cls.data().length; p++) {
+                            ids.add(cls.data()[p] & 0xFF);
+                            assertEquals(cls.data()[p] != 0, gt.data()[p] != 0, c + "/" + t + "/" + stem + ": class id and mask disagree at pixel " + p);
+                        }
+                    } else ids.add(0);
+                    String where = c + "/" + t + "/" + stem + " class ids " + ids;
                     switch (t) {
                         case "good" -> assertEquals(Set.of(0), ids, where);
                         case "bump" -> assertEquals(Set.of(0, 255), ids, where);

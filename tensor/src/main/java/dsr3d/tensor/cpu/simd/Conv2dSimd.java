@@ -22,7 +22,9 @@ import dsr3d.tensor.backend.ConvGeom;
  * row in place from a zero-padded copy of the input (no packing at all); 1x1 stride-1 unpadded
  * convs use the planes directly as dense matrices. Threads split each GEMM's output (batch 1 gets
  * both cores). Scratch (permuted weights, padded input, cols chunk) is per-thread and reused.
- * With {@code -Ddsr3d.simd=false} everything runs plain float loops.
+ * When {@link Sgemm#SIMD} is false (a vector species under 4 lanes, or {@code -Ddsr3d.simd=false},
+ * under which the CPU backend itself uses the reference kernels and only direct calls from tests
+ * and benchmarks get here) all three passes run the plain float loops of {@link ConvScalar}.
  */
 public final class Conv2dSimd {
     private Conv2dSimd() {}
@@ -145,8 +147,8 @@ public final class Conv2dSimd {
         return SWAP_MODE == 2 || g.coutPerGroup() <= SWAP_MAX_COUT;
     }
 
-    static final int SWAP_MODE = Integer.getInteger("dsr3d.conv.bwdw.swap", 1);
-    static final int SWAP_MAX_COUT = Integer.getInteger("dsr3d.conv.bwdw.swapMaxCout", 128);
+    static final int SWAP_MODE = dsr3d.tensor.Config.CONV_BWDW_SWAP;
+    static final int SWAP_MAX_COUT = dsr3d.tensor.Config.CONV_BWDW_SWAP_MAX_COUT;
 
     /** dx = conv(dy, W') with W'[ci][co][ky][kx] = W[co][ci][kh-1-ky][kw-1-kx], padding k-1-p. */
     private static void backwardInputStride1(ConvGeom g, float[] dy, float[] w, float[] dx) {

@@ -2,7 +2,11 @@ package dsr3d.tensor.cpu.simd;
 
 import dsr3d.tensor.backend.ConvGeom;
 
-/** Plain float loops for the three convolution passes: the {@code -Ddsr3d.simd=false} path. */
+/**
+ * Plain float loops for the three convolution passes: {@link Conv2dSimd}'s path when
+ * {@link Sgemm#SIMD} is false (no usable vector species, or {@code -Ddsr3d.simd=false}; with the
+ * latter the CPU backend runs the double reference kernels instead, so only direct calls get here).
+ */
 final class ConvScalar {
     private ConvScalar() {}
 

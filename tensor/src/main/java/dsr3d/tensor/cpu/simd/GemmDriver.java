@@ -26,9 +26,9 @@ final class GemmDriver {
 
     static final int MR = GemmKernel.MR, NR = GemmKernel.NR;
     /** k block: A micro-panel MR*KC floats (6 KiB) in L1; B panel KC*NC floats (1 MiB) in L2/L3. */
-    static final int KC = Integer.getInteger("dsr3d.gemm.kc", 256);
-    static final int MC = roundUp(Integer.getInteger("dsr3d.gemm.mc", 144), MR);
-    static final int NC = roundUp(Integer.getInteger("dsr3d.gemm.nc", 1024), NR);
+    static final int KC = dsr3d.tensor.Config.GEMM_KC;
+    static final int MC = roundUp(dsr3d.tensor.Config.GEMM_MC, MR);
+    static final int NC = roundUp(dsr3d.tensor.Config.GEMM_NC, NR);
     /** Below this many multiply-adds per thread, a thread is not worth starting. */
     static final long MIN_MACS_PER_THREAD = 1L << 21;
 

@@ -10,7 +10,7 @@ import java.util.concurrent.RecursiveAction;
  * calls never oversubscribe: a call made from inside a pool worker runs inline.
  */
 public final class Parallel {
-    private static volatile int threads = Integer.getInteger("dsr3d.threads", Runtime.getRuntime().availableProcessors());
+    private static volatile int threads = dsr3d.tensor.Config.THREADS;
     private static volatile ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
 
     private Parallel() {}

@@ -10,16 +10,17 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Big problems go to {@link GemmDriver} (packed panels, cache blocking, Vector API
  * micro-kernel, threads over C). Small ones (under {@link #SMALL_MACS} multiply-adds) run plain
- * loops vectorised over j, which beat packing and thread hand-off at that size. With
- * {@code -Ddsr3d.simd=false}, or a vector species under 4 lanes, everything runs scalar loops.
+ * loops vectorised over j, which beat packing and thread hand-off at that size. With a vector
+ * species under 4 lanes, or {@code -Ddsr3d.simd=false} (then the CPU backend does not call the
+ * fast kernels at all; only direct calls, as in tests and benchmarks, get here), everything runs
+ * scalar float loops.
  */
 public final class Sgemm {
     private Sgemm() {}
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Whether the Vector API paths are used at all. */
-    public static final boolean SIMD = !"false".equalsIgnoreCase(System.getProperty("dsr3d.simd", "true"))
-            && S.length() >= 4;
+    public static final boolean SIMD = dsr3d.tensor.Config.SIMD && S.length() >= 4;
     /** Problems below this many multiply-adds skip packing and threading. */
     static final long SMALL_MACS = 40L * 40 * 40;
 

@@ -87,6 +87,7 @@ class CheckpointCommandTest {
         Checkpoint c = Checkpoint.load(out);
         CkptFixtures.assertMatches(CkptFixtures.tensors("state_dict.expected.json"), c.tensors());
         assertEquals("state_dict.pt", c.meta("converted_from"));
+        assertEquals(1, dsr3d.tests.support.Umask.assertTreeFollowsUmask(dir), "convert output permissions follow the umask");
 
         // a nested training checkpoint: --select keeps the model's weights under their own names
         Path model = dir.resolve("model.safetensors");
