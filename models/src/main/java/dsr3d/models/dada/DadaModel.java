@@ -170,38 +170,11 @@ public abstract class DadaModel extends Module {
     }
 
     private static int restart(VectorQuantizerEMA vq, Tensor z, long[] used, Random rng) {
-        int d = z.size(1), k = vq.numEmbeddings;
-        double[] flat = z.permute(0, 2, 3, 1).reshape(-1, d).toDoubleArray();
-        int n = flat.length / d;
-        double[] size = vq.emaClusterSize().toDoubleArray(), cb = vq.codebook().toDoubleArray(), ema = vq.emaW().toDoubleArray();
-        int restarted = 0;
-        for (int j = 0; j < k; j++) {
-            if (used.length == k && used[j] > 0) continue;
-            int r = rng.nextInt(n);
-            for (int c = 0; c < d; c++) cb[j * d + c] = ema[j * d + c] = flat[r * d + c] + 1e-3 * rng.nextGaussian();
-            size[j] = 1;
-            restarted++;
-        }
-        if (restarted > 0) {
-            Tensors.copyInto(Tensor.of(cb, k, d).to(vq.codebook().dtype()), vq.codebook());
-            Tensors.copyInto(Tensor.of(ema, k, d).to(vq.emaW().dtype()), vq.emaW());
-            Tensors.copyInto(Tensor.of(size, k).to(vq.emaClusterSize().dtype()), vq.emaClusterSize());
-        }
-        return restarted;
+        boolean[] dead = new boolean[vq.numEmbeddings];
+        for (int j = 0; j < dead.length; j++) dead[j] = used.length != dead.length || used[j] == 0;
+        return vq.restartCodes(z, dead, rng);
     }
 
-    private static void warmStart(VectorQuantizerEMA vq, Tensor z, Random rng) {
-        int d = z.size(1);
-        double[] flat = z.permute(0, 2, 3, 1).reshape(-1, d).toDoubleArray();
-        int n = flat.length / d, k = vq.numEmbeddings;
-        double[] cb = new double[k * d];
-        for (int j = 0; j < k; j++) {
-            int r = rng.nextInt(n);
-            for (int c = 0; c < d; c++) cb[j * d + c] = flat[r * d + c] + 1e-3 * rng.nextGaussian();
-        }
-        Tensor codes = Tensor.of(cb, k, d).to(vq.codebook().dtype());
-        Tensors.copyInto(codes, vq.codebook());
-        Tensors.copyInto(codes, vq.emaW());
-        Tensors.copyInto(Tensor.full(vq.emaClusterSize().dtype(), 1, k), vq.emaClusterSize());
-    }
+    private static void warmStart(VectorQuantizerEMA vq, Tensor z, Random rng) { vq.restartCodes(z, null, rng); }
+
 }
