@@ -56,6 +56,7 @@ public final class Fuzz {
     public static Result run(String what, byte[] seed, int inputs, long rngSeed, Class<? extends Exception> ownError,
                              int minRejected, Parser parser) {
         SplittableRandom r = new SplittableRandom(rngSeed);
+        long start = System.nanoTime();
         int rejected = 0;
         for (int i = 0; i < inputs; i++) {
             byte[] in = mutate(seed, r);
@@ -67,7 +68,7 @@ public final class Fuzz {
             }
         }
         assertTrue(rejected >= minRejected, what + ": only " + rejected + " of " + inputs + " mutants refused (want >= " + minRejected + ")");
-        System.out.println("[fuzz] " + what + ": " + inputs + " inputs, " + rejected + " rejected");
+        System.out.printf("[fuzz] %s: %d inputs, %d rejected, %.1f s%n", what, inputs, rejected, (System.nanoTime() - start) / 1e9);
         return new Result(inputs, rejected);
     }
 }

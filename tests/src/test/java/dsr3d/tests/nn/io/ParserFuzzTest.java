@@ -5,12 +5,14 @@ import dsr3d.models.data.MiniYaml;
 import dsr3d.nn.io.CheckpointFiles;
 import dsr3d.nn.io.CheckpointFormatException;
 import dsr3d.nn.io.SafeTensors;
+import dsr3d.nn.io.TorchZip;
 import dsr3d.simulate.io.ByteImage;
 import dsr3d.simulate.io.FloatImage;
 import dsr3d.simulate.io.Png;
 import dsr3d.simulate.io.Tiff;
 import dsr3d.tensor.Tensor;
 import dsr3d.tests.support.Fuzz;
+import dsr3d.tests.support.MemoryChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -31,15 +33,20 @@ import java.util.zip.ZipFile;
  * The slow suite's fuzz runs: 10^6 mutants of a valid input per parser (TIFF, PNG, safetensors,
  * torch zip + pickle, the Eyecandies YAML subset). Each must be accepted or refused with the
  * parser's own error type, and a minimum number must be refused (the mutations do break them).
+ * Inputs are parsed from memory through the parsers' in-memory entry points, which run the same
+ * code as the file readers; only the zip container share of the torch case needs a file per
+ * input (ZipFile reads files), in /dev/shm where there is one.
  */
 @Tag("slow")
 class ParserFuzzTest {
     static final int INPUTS = 1_000_000;
+    /** Of the torch inputs: this many mutate the zip container, the rest the pickle inside it. */
+    static final int TORCH_ZIP_INPUTS = INPUTS / 10;
     static Path dir;
 
     @BeforeAll
     static void scratch() throws IOException {
-        Path shm = Path.of("/dev/shm");   // RAM-backed where there is one: 10^6 small files per file-based parser
+        Path shm = Path.of("/dev/shm");   // RAM-backed where there is one: a file per zip container mutant
         dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "dsr3d-fuzz") : Files.createTempDirectory("dsr3d-fuzz");
     }
 
@@ -69,11 +76,7 @@ class ParserFuzzTest {
         Path f = dir.resolve("seed.png");
         Png.writeGray8(f, new ByteImage(8, 6, 1, g));
         byte[] seed = Files.readAllBytes(f);
-        Path in = dir.resolve("fuzz.png");
-        Fuzz.run("PNG", seed, INPUTS, 2, IOException.class, INPUTS / 4, b -> {
-            Files.write(in, b);
-            Png.readGray8(in);
-        });
+        Fuzz.run("PNG", seed, INPUTS, 2, IOException.class, INPUTS / 4, b -> Png.readGray8(b, "fuzz.png"));
     }
 
     @Test
@@ -84,19 +87,24 @@ class ParserFuzzTest {
         Path f = dir.resolve("seed.safetensors");
         SafeTensors.write(f, t, Map.of("k", "v"));
         byte[] seed = Files.readAllBytes(f);
-        Path in = dir.resolve("fuzz.safetensors");
+        Path name = Path.of("fuzz.safetensors");
         Fuzz.run("safetensors", seed, INPUTS, 3, CheckpointFormatException.class, INPUTS / 4, b -> {
-            Files.write(in, b);
-            SafeTensors.read(in);
+            try (MemoryChannel ch = new MemoryChannel(b)) {
+                SafeTensors.read(ch, name);
+            }
         });
     }
 
-    /** The pickle of a genuine torch.save file is mutated, then zipped again with its storages. */
+    /**
+     * A genuine torch.save file: most mutants change its pickle (read with its storages through
+     * TorchZip's unzipped entry point), a share change the zip container itself (read as a file).
+     */
     @Test
     void torchZipAndPickle() throws IOException {
+        Path fixture = CkptFixtures.file("state_dict.pt");
         byte[] pickle = null;
         Map<String, byte[]> storages = new LinkedHashMap<>();
-        try (ZipFile z = new ZipFile(CkptFixtures.file("state_dict.pt").toFile())) {
+        try (ZipFile z = new ZipFile(fixture.toFile())) {
             for (ZipEntry e : java.util.Collections.list(z.entries())) {
                 byte[] b;
                 try (var s = z.getInputStream(e)) { b = s.readAllBytes(); }
@@ -106,8 +114,16 @@ class ParserFuzzTest {
             }
         }
         org.junit.jupiter.api.Assertions.assertNotNull(pickle, "state_dict.pt has no data.pkl");
-        Fuzz.run("torch zip + pickle", pickle, INPUTS, 4, CheckpointFormatException.class, INPUTS / 4,
-                b -> CheckpointFiles.read(CkptFixtures.torchZip(dir, "fuzz.pt", b, storages)));
+        int pickleInputs = INPUTS - TORCH_ZIP_INPUTS;
+        Path name = Path.of("fuzz.pt");
+        Fuzz.run("torch pickle", pickle, pickleInputs, 4, CheckpointFormatException.class, pickleInputs / 4,
+                b -> TorchZip.read(name, b, storages));
+        Path in = dir.resolve("fuzz.pt");
+        Fuzz.run("torch zip container", Files.readAllBytes(fixture), TORCH_ZIP_INPUTS, 6, CheckpointFormatException.class,
+                TORCH_ZIP_INPUTS / 10, b -> {
+                    Files.write(in, b);
+                    CheckpointFiles.read(in);
+                });
     }
 
     @Test
