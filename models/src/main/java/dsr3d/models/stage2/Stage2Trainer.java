@@ -1,0 +1,187 @@
+package dsr3d.models.stage2;
+
+import com.google.gson.JsonObject;
+import dsr3d.models.dada.Modality;
+import dsr3d.nn.io.Checkpoint;
+import dsr3d.nn.io.CheckpointFormatException;
+import dsr3d.nn.optim.Adam;
+import dsr3d.nn.optim.MultiStepLR;
+import dsr3d.simulate.Rng;
+import dsr3d.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Stage-2 training of one class (spec §4, train_dsr.py): per step t = 1..iterations the batch of
+ * {@link Stage2Data} for (seed, t), its DADA features (frozen, eval mode), the feature anomalies
+ * ({@link FeatureAnomalies}, draws from the stream of (seed, t)), {@link Stage2Step#forward} and the
+ * {@link Stage2Loss} total, Adam (lr 2e-4 by default) over the four nets, MultiStepLR x0.1 at 80 %
+ * of the iterations (the official milestone int(0.8 * 120) of 120 epochs, counted in iterations).
+ *
+ * <p>Every loss term and then every gradient is checked: a NaN or Inf stops the run with
+ * {@link NonFiniteLossException} naming the step and the tensor (before the optimiser step, so the
+ * last checkpoint stays as it was). All randomness is a function of (seed, step), so the whole
+ * state of a run is its weights, Adam, scheduler and the step: {@link #checkpoint} /
+ * {@link #restore} carry exactly that and a resumed run continues bit for bit (same thread count).
+ */
+public final class Stage2Trainer {
+    public static final double MILESTONE_FRACTION = 0.8, GAMMA = 0.1, PAPER_LR = 2e-4;
+    private static final long STEP_STRIDE = 0xBF58476D1CE4E5B9L, DRAWS_SALT = 0x94D049BB133111EBL;
+
+    /** Hyper-parameters that must not change across a resume. */
+    public record Options(long iterations, int batch, double lr, long seed) {
+        public Options {
+            if (iterations <= 0) throw new IllegalArgumentException("--iterations must be > 0, got " + iterations);
+            if (batch <= 0) throw new IllegalArgumentException("--batch must be > 0, got " + batch);
+            if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
+        }
+    }
+
+    /** One finished step: the loss terms (and lr), plus the tensors the sample picture shows. */
+    public record StepResult(long step, Map<String, Double> terms, double lr, Tensor input, Stage2Step.Result forward,
+                             FeatureAnomalies.Batch anomalies) {}
+
+    private final FrozenDada dada;
+    private final Modality modality;
+    private final Stage2Sizes sizes;
+    private final Stage2Data data;
+    private final Options options;
+    private final Stage2Networks nets;
+    private final Adam adam;
+    private final MultiStepLR sched;
+    private long done;
+
+    public Stage2Trainer(FrozenDada dada, Modality modality, Stage2Sizes sizes, Stage2Data data, Options options) {
+        if (sizes.imageChannels() != modality.channels || dada.model().config().inChannels() != modality.channels)
+            throw new IllegalArgumentException("modality " + modality.cliName() + " needs " + modality.channels + " channels; the DADA has "
+                    + dada.model().config().inChannels() + ", the stage-2 nets " + sizes.imageChannels());
+        if (sizes.embeddingDim() != dada.model().config().embeddingDim())
+            throw new IllegalArgumentException("stage-2 embedding " + sizes.embeddingDim() + " != DADA embedding_dim " + dada.model().config().embeddingDim());
+        this.dada = dada;
+        this.modality = modality;
+        this.sizes = sizes;
+        this.data = data;
+        this.options = options;
+        this.nets = new Stage2Networks(sizes.create(new Random(options.seed())));
+        this.adam = new Adam(nets.namedParameters(), options.lr());
+        this.sched = new MultiStepLR(adam, new int[]{milestone(options.iterations())}, GAMMA);
+    }
+
+    /** The iteration after which the learning rate drops: max(1, floor(0.8 iterations)). */
+    public static int milestone(long iterations) { return (int) Math.max(1, Math.floor(MILESTONE_FRACTION * iterations)); }
+
+    public Stage2Networks networks() { return nets; }
+    public FrozenDada dada() { return dada; }
+    public Modality modality() { return modality; }
+    public Stage2Sizes sizes() { return sizes; }
+    public Options options() { return options; }
+    /** The training images' side S. */
+    public int imageSize() { return data.size(); }
+    public Adam optimizer() { return adam; }
+    /** The last completed step (0 before the first). */
+    public long stepsDone() { return done; }
+
+    /** The channels of a modality from the loader's [B, 4, S, S] = [D, R, G, B]: depth 0, RGB 1..3. */
+    public static Tensor select(Modality m, Tensor input4) {
+        return switch (m) {
+            case RGBD -> input4;
+            case DEPTH -> input4.slice(1, 0, 1).contiguous();
+            case RGB -> input4.slice(1, 1, 4).contiguous();
+        };
+    }
+
+    /** Runs step done + 1. */
+    public StepResult step() {
+        long step = done + 1;
+        if (step > options.iterations()) throw new IllegalStateException("all " + options.iterations() + " iterations are done");
+        nets.zeroGrad();
+        Stage2Data.Batch b = data.batch(options.seed(), step, options.batch());
+        Tensor x = select(modality, b.input());                                   // [B, C, S, S]
+        FrozenDada.Features f = dada.encode(x);
+        Rng rng = new Rng((options.seed() + step * STEP_STRIDE) ^ DRAWS_SALT);
+        FeatureAnomalies.Draws draws = FeatureAnomalies.Draws.random(rng, options.batch(), f.zLo().size(2), f.zLo().size(3),
+                f.encHi().size(2), f.encHi().size(3), dada.codebookLo().size(0), dada.codebookHi().size(0));
+        FeatureAnomalies.Batch anomalies = FeatureAnomalies.generate(f.encHi(), f.zLo(), f.qLo(), b.mask(), dada, draws);
+        Stage2Step.Result r = Stage2Step.forward(nets.nets(), dada, anomalies, x);
+        Map<String, Double> terms = new LinkedHashMap<>();
+        for (var e : r.loss().byName().entrySet()) {
+            double v = e.getValue().item();
+            if (!Double.isFinite(v)) throw new NonFiniteLossException(step, "loss term '" + e.getKey() + "'", v);
+            terms.put(e.getKey().equals("total") ? "loss" : e.getKey(), v);
+        }
+        r.loss().total().backward();
+        for (var e : nets.namedParameters().entrySet()) {
+            Tensor g = e.getValue().grad();
+            if (g == null) continue;
+            double s = g.sum().item();
+            if (!Double.isFinite(s)) {
+                double bad = s;
+                for (double v : g.toDoubleArray()) if (!Double.isFinite(v)) { bad = v; break; }
+                throw new NonFiniteLossException(step, "gradient of " + e.getKey(), bad);
+            }
+        }
+        double lr = adam.lr();
+        adam.step();
+        sched.step();
+        done = step;
+        return new StepResult(step, terms, lr, x, r, anomalies);
+    }
+
+    // ============================ whole state ====================================================
+    public static final String FORMAT = "dsr3d-3dsr-train/1";
+
+    /** Weights, Adam, scheduler (tensors model.*, optim.*, sched.*) and metadata format, step,
+     *  options, config, modality, image_size, dada_sha256 (plus extra). */
+    public Checkpoint checkpoint(String dadaSha256, Map<String, String> extra) {
+        Map<String, String> meta = new LinkedHashMap<>(extra);
+        meta.put("format", FORMAT);
+        meta.put("step", Long.toString(done));
+        meta.put("options", optionsJson(options));
+        meta.put("config", sizes.toJson());
+        meta.put("modality", modality.cliName());
+        meta.put("image_size", Integer.toString(data.size()));
+        meta.put("dada_sha256", dadaSha256);
+        return new Checkpoint(new LinkedHashMap<>(), meta)
+                .withPrefix("model.", nets.stateDict())
+                .withPrefix("optim.", adam.stateDict())
+                .withPrefix("sched.", sched.stateDict());
+    }
+
+    /** Restores a {@link #checkpoint} of a run with the same options, sizes, modality, image size and DADA. */
+    public void restore(Path file, Checkpoint c, String dadaSha256) throws IOException {
+        Map<String, String> m = c.metadata();
+        if (!FORMAT.equals(m.get("format"))) throw new CheckpointFormatException(file, "not a stage-2 training checkpoint (metadata format " + m.get("format") + ", expected " + FORMAT + ")");
+        expect(file, m, "options", optionsJson(options), "set of options (--iterations, --batch, --lr, --seed)");
+        expect(file, m, "config", sizes.toJson(), "stage-2 network size (--preset)");
+        expect(file, m, "modality", modality.cliName(), "--modality");
+        expect(file, m, "image_size", Integer.toString(data.size()), "image size");
+        expect(file, m, "dada_sha256", dadaSha256, "DADA file (--dada)");
+        try {
+            nets.loadStateDict(c.section("model."), true);
+            adam.loadStateDict(c.section("optim."));
+            sched.loadStateDict(c.section("sched."));
+            done = Long.parseLong(m.get("step"));
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(file, e.getMessage());
+        }
+    }
+
+    private static void expect(Path file, Map<String, String> m, String key, String want, String what) throws IOException {
+        String got = m.get(key);
+        if (got == null) throw new CheckpointFormatException(file, "metadata '" + key + "' is missing");
+        if (!got.equals(want)) throw new CheckpointFormatException(file, "was written with a different " + what + ": " + key + " = " + got + ", this run has " + want);
+    }
+
+    static String optionsJson(Options o) {
+        JsonObject j = new JsonObject();
+        j.addProperty("iterations", o.iterations());
+        j.addProperty("batch", o.batch());
+        j.addProperty("lr", o.lr());
+        j.addProperty("seed", o.seed());
+        return j.toString();
+    }
+}
