@@ -141,6 +141,49 @@ public abstract class DadaModel extends Module {
         }
     }
 
+    /**
+     * {@code --codebook-restart N}, NOT in the official code: in both levels every codeword that
+     * the last forward did not use is moved onto a random encoder output of x (plus 1e-3 noise;
+     * ema_w = codeword, cluster size 1), the usual dead-code restart of VQ-VAE practice. Call it
+     * right after a training forward of x. Returns the number of restarted codes per level {lo, hi}.
+     * Runs an eval-mode forward (no EMA update).
+     */
+    public int[] restartDeadCodes(Tensor x, Random rng) {
+        long[] usedLo = vqVaeTop.lastCounts(), usedHi = vqVaeBot.lastCounts();
+        try (NoGrad ignored = NoGrad.enter()) {
+            boolean was = isTraining();
+            eval();
+            Encoded enc = encode(x);
+            Tensor upLo = upsampleLo(enc.lo().quantized());
+            Tensor zHi = preVqHi(enc.encB(), upLo);
+            int lo = restart(vqVaeTop, enc.zLo(), usedLo, rng);
+            int hi = restart(vqVaeBot, zHi, usedHi, rng);
+            train(was);
+            return new int[]{lo, hi};
+        }
+    }
+
+    private static int restart(VectorQuantizerEMA vq, Tensor z, long[] used, Random rng) {
+        int d = z.size(1), k = vq.numEmbeddings;
+        double[] flat = z.permute(0, 2, 3, 1).reshape(-1, d).toDoubleArray();
+        int n = flat.length / d;
+        double[] size = vq.emaClusterSize().toDoubleArray(), cb = vq.codebook().toDoubleArray(), ema = vq.emaW().toDoubleArray();
+        int restarted = 0;
+        for (int j = 0; j < k; j++) {
+            if (used.length == k && used[j] > 0) continue;
+            int r = rng.nextInt(n);
+            for (int c = 0; c < d; c++) cb[j * d + c] = ema[j * d + c] = flat[r * d + c] + 1e-3 * rng.nextGaussian();
+            size[j] = 1;
+            restarted++;
+        }
+        if (restarted > 0) {
+            Tensors.copyInto(Tensor.of(cb, k, d).to(vq.codebook().dtype()), vq.codebook());
+            Tensors.copyInto(Tensor.of(ema, k, d).to(vq.emaW().dtype()), vq.emaW());
+            Tensors.copyInto(Tensor.of(size, k).to(vq.emaClusterSize().dtype()), vq.emaClusterSize());
+        }
+        return restarted;
+    }
+
     private static void warmStart(VectorQuantizerEMA vq, Tensor z, Random rng) {
         int d = z.size(1);
         double[] flat = z.permute(0, 2, 3, 1).reshape(-1, d).toDoubleArray();
