@@ -12,7 +12,10 @@ import dsr3d.models.stage2.Stage2Run;
 import dsr3d.models.stage2.Stage2Sizes;
 import dsr3d.models.stage2.Stage2Trainer;
 import dsr3d.models.stage2.TrainDadaInput;
+import dsr3d.models.train.NonFiniteException;
 import dsr3d.tensor.cpu.simd.Parallel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -86,6 +89,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--stop-after", hidden = true, defaultValue = "0", description = "Stop after step N as a kill would (tests of --resume).")
     long stopAfter;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
@@ -100,7 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
         Stage2Trainer.Options options = new Stage2Trainer.Options(iterations, batch, lr, seed);
         if (!preset.equals("paper") && !preset.equals("small")) throw new IllegalArgumentException("--preset must be paper or small, got '" + preset + "'");
 
-        TrainDadaInput.Loaded d = TrainDadaInput.load(dada, wanted);
+        TrainDadaInput.Loaded d = TrainDadaInput.load(dada);
         Modality m = d.model().config().modality();
         if (wanted != null && wanted != m)
             throw new IllegalArgumentException("--modality " + wanted.cliName() + " but the DADA " + dada + " is a " + m.cliName() + " model");
@@ -118,19 +124,23 @@ public final class TrainCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "train: %s/%s, %d images at %d, modality %s, preset %s (%,d parameters), batch %d, %d iterations, %d threads%n",
                 datasetBaseDir, category, train.size(), size, m.cliName(), preset, trainer.networks().parameterCount(), batch, iterations, Parallel.threads());
 
-        long start = resume ? peekStep() : 0;
-        Progress progress = new Progress("train", Math.max(1, iterations - start));
-        Stage2Run.run(trainer, d.sha256(), out, settings, test, resume, stopAfter > 0 ? stopAfter : Long.MAX_VALUE, (step, row) -> progress.advance(1, note(step, row)));
+        Progress progress = new Progress("train", iterations);
+        long[] first = {-1};
+        long reached;
+        try {
+            reached = Stage2Run.run(trainer, d.sha256(), out, settings, test, resume, stopAfter > 0 ? stopAfter : Long.MAX_VALUE, (step, row) -> {
+                if (first[0] < 0 && step > 1) progress.advance(step - 1, null);   // a resumed run's bar starts where it was
+                first[0] = step;
+                progress.advance(1, note(step, row));
+            });
+        } catch (NonFiniteException e) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": error: " + e.getMessage());
+            return 1;
+        }
         progress.done();
-        if (trainer.stepsDone() == iterations) err.println("train: wrote " + out.resolve(Stage2Run.MODEL));
-        else err.println("train: stopped after step " + trainer.stepsDone() + "; --resume continues");
+        if (reached == iterations) err.println("train: wrote " + out.resolve(Stage2Run.MODEL));
+        else err.println("train: stopped after step " + reached + "; --resume continues");
         return 0;
-    }
-
-    private long peekStep() throws IOException {
-        Path c = out.resolve(Stage2Run.CHECKPOINT);
-        if (!java.nio.file.Files.exists(c)) return 0;
-        return Long.parseLong(dsr3d.nn.io.Checkpoint.load(c).metadata().getOrDefault("step", "0"));
     }
 
     private static List<LoadedSample> load(String what, List<Sample> samples) {
@@ -147,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
     private static String note(long step, Map<String, Double> row) {
         StringBuilder b = new StringBuilder("step ").append(step);
         row.forEach((k, v) -> {
-            if (!k.equals("elapsed")) b.append(String.format(Locale.ROOT, " %s %.4g", k, v));
+            if (!k.equals("seconds")) b.append(String.format(Locale.ROOT, " %s %.4g", k, v));
         });
         return b.toString();
     }

@@ -6,6 +6,7 @@ import dsr3d.nn.io.Checkpoint;
 import dsr3d.nn.io.CheckpointFormatException;
 import dsr3d.nn.optim.Adam;
 import dsr3d.nn.optim.MultiStepLR;
+import dsr3d.models.train.TrainingState;
 import dsr3d.simulate.Rng;
 import dsr3d.tensor.Tensor;
 
@@ -22,11 +23,11 @@ import java.util.Random;
  * {@link Stage2Loss} total, Adam (lr 2e-4 by default) over the four nets, MultiStepLR x0.1 at 80 %
  * of the iterations (the official milestone int(0.8 * 120) of 120 epochs, counted in iterations).
  *
- * <p>Every loss term and then every gradient is checked: a NaN or Inf stops the run with
- * {@link NonFiniteLossException} naming the step and the tensor (before the optimiser step, so the
- * last checkpoint stays as it was). All randomness is a function of (seed, step), so the whole
- * state of a run is its weights, Adam, scheduler and the step: {@link #checkpoint} /
- * {@link #restore} carry exactly that and a resumed run continues bit for bit (same thread count).
+ * <p>The loop itself (NaN/Inf checks, Adam and scheduler steps, checkpoints) is
+ * {@link dsr3d.models.train.TrainingLoop}, driven by {@link Stage2Run}. All randomness is a
+ * function of (seed, step), so the whole state of a run is its weights, Adam, scheduler and the
+ * step ({@link TrainingState}) and a resumed run continues bit for bit (same thread count);
+ * {@link #meta} records what a resume must match.
  */
 public final class Stage2Trainer {
     public static final double MILESTONE_FRACTION = 0.8, GAMMA = 0.1, PAPER_LR = 2e-4;
@@ -41,8 +42,8 @@ public final class Stage2Trainer {
         }
     }
 
-    /** One finished step: the loss terms (and lr), plus the tensors the sample picture shows. */
-    public record StepResult(long step, Map<String, Double> terms, double lr, Tensor input, Stage2Step.Result forward,
+    /** One step's forward: the scalar loss terms, plus the tensors the sample picture shows. */
+    public record StepResult(long step, LinkedHashMap<String, Tensor> terms, Tensor input, Stage2Step.Result forward,
                              FeatureAnomalies.Batch anomalies) {}
 
     private final FrozenDada dada;
@@ -53,7 +54,6 @@ public final class Stage2Trainer {
     private final Stage2Networks nets;
     private final Adam adam;
     private final MultiStepLR sched;
-    private long done;
 
     public Stage2Trainer(FrozenDada dada, Modality modality, Stage2Sizes sizes, Stage2Data data, Options options) {
         if (sizes.imageChannels() != modality.channels || dada.model().config().inChannels() != modality.channels)
@@ -82,8 +82,7 @@ public final class Stage2Trainer {
     /** The training images' side S. */
     public int imageSize() { return data.size(); }
     public Adam optimizer() { return adam; }
-    /** The last completed step (0 before the first). */
-    public long stepsDone() { return done; }
+    public MultiStepLR scheduler() { return sched; }
 
     /** The channels of a modality from the loader's [B, 4, S, S] = [D, R, G, B]: depth 0, RGB 1..3. */
     public static Tensor select(Modality m, Tensor input4) {
@@ -94,11 +93,12 @@ public final class Stage2Trainer {
         };
     }
 
-    /** Runs step done + 1. */
-    public StepResult step() {
-        long step = done + 1;
-        if (step > options.iterations()) throw new IllegalStateException("all " + options.iterations() + " iterations are done");
-        nets.zeroGrad();
+    /**
+     * The forward of step {@code step} (1-based): the loss terms ("loss" = the total first, then
+     * feature_lo, feature_hi, image, focal, mask_l1) and what the sample picture shows. The
+     * caller ({@link dsr3d.models.train.TrainingLoop}) checks, back-propagates and steps Adam.
+     */
+    public StepResult forward(long step) {
         Stage2Data.Batch b = data.batch(options.seed(), step, options.batch());
         Tensor x = select(modality, b.input());                                   // [B, C, S, S]
         FrozenDada.Features f = dada.encode(x);
@@ -107,73 +107,39 @@ public final class Stage2Trainer {
                 f.encHi().size(2), f.encHi().size(3), dada.codebookLo().size(0), dada.codebookHi().size(0));
         FeatureAnomalies.Batch anomalies = FeatureAnomalies.generate(f.encHi(), f.zLo(), f.qLo(), b.mask(), dada, draws);
         Stage2Step.Result r = Stage2Step.forward(nets.nets(), dada, anomalies, x);
-        Map<String, Double> terms = new LinkedHashMap<>();
-        for (var e : r.loss().byName().entrySet()) {
-            double v = e.getValue().item();
-            if (!Double.isFinite(v)) throw new NonFiniteLossException(step, "loss term '" + e.getKey() + "'", v);
-            terms.put(e.getKey().equals("total") ? "loss" : e.getKey(), v);
-        }
-        r.loss().total().backward();
-        for (var e : nets.namedParameters().entrySet()) {
-            Tensor g = e.getValue().grad();
-            if (g == null) continue;
-            double s = g.sum().item();
-            if (!Double.isFinite(s)) {
-                double bad = s;
-                for (double v : g.toDoubleArray()) if (!Double.isFinite(v)) { bad = v; break; }
-                throw new NonFiniteLossException(step, "gradient of " + e.getKey(), bad);
-            }
-        }
-        double lr = adam.lr();
-        adam.step();
-        sched.step();
-        done = step;
-        return new StepResult(step, terms, lr, x, r, anomalies);
+        LinkedHashMap<String, Tensor> terms = new LinkedHashMap<>();
+        terms.put("loss", r.loss().total());
+        r.loss().byName().forEach((k, v) -> { if (!k.equals("total")) terms.put(k, v); });
+        return new StepResult(step, terms, x, r, anomalies);
     }
 
     // ============================ whole state ====================================================
-    public static final String FORMAT = "dsr3d-3dsr-train/1";
-
-    /** Weights, Adam, scheduler (tensors model.*, optim.*, sched.*) and metadata format, step,
-     *  options, config, modality, image_size, dada_sha256 (plus extra). */
-    public Checkpoint checkpoint(String dadaSha256, Map<String, String> extra) {
-        Map<String, String> meta = new LinkedHashMap<>(extra);
-        meta.put("format", FORMAT);
-        meta.put("step", Long.toString(done));
+    /** The checkpoint metadata beyond TrainingState's (format, step): everything a resume must match. */
+    public Map<String, String> meta(String dadaSha256) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("kind", "3dsr-stage2");
         meta.put("options", optionsJson(options));
         meta.put("config", sizes.toJson());
         meta.put("modality", modality.cliName());
         meta.put("image_size", Integer.toString(data.size()));
         meta.put("dada_sha256", dadaSha256);
-        return new Checkpoint(new LinkedHashMap<>(), meta)
-                .withPrefix("model.", nets.stateDict())
-                .withPrefix("optim.", adam.stateDict())
-                .withPrefix("sched.", sched.stateDict());
+        meta.put("rng", "{\"weights\": \"java.util.Random(seed)\", \"batches\": \"Stage2Data.batch(seed, step)\", \"anomalies\": \"Rng((seed + step G) ^ salt)\"}");
+        return meta;
     }
 
-    /** Restores a {@link #checkpoint} of a run with the same options, sizes, modality, image size and DADA. */
-    public void restore(Path file, Checkpoint c, String dadaSha256) throws IOException {
+    /** Restores a checkpoint of a run with the same options, sizes, modality, image size and DADA; returns its step. */
+    public long restore(Path file, Checkpoint c, String dadaSha256) throws IOException {
         Map<String, String> m = c.metadata();
-        if (!FORMAT.equals(m.get("format"))) throw new CheckpointFormatException(file, "not a stage-2 training checkpoint (metadata format " + m.get("format") + ", expected " + FORMAT + ")");
-        expect(file, m, "options", optionsJson(options), "set of options (--iterations, --batch, --lr, --seed)");
-        expect(file, m, "config", sizes.toJson(), "stage-2 network size (--preset)");
-        expect(file, m, "modality", modality.cliName(), "--modality");
-        expect(file, m, "image_size", Integer.toString(data.size()), "image size");
-        expect(file, m, "dada_sha256", dadaSha256, "DADA file (--dada)");
-        try {
-            nets.loadStateDict(c.section("model."), true);
-            adam.loadStateDict(c.section("optim."));
-            sched.loadStateDict(c.section("sched."));
-            done = Long.parseLong(m.get("step"));
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointFormatException(file, e.getMessage());
-        }
+        for (var e : meta(dadaSha256).entrySet()) expect(file, m, e.getKey(), e.getValue());
+        return TrainingState.restore(file, c, nets, adam, sched);
     }
 
-    private static void expect(Path file, Map<String, String> m, String key, String want, String what) throws IOException {
+    private static void expect(Path file, Map<String, String> m, String key, String want) throws IOException {
         String got = m.get(key);
-        if (got == null) throw new CheckpointFormatException(file, "metadata '" + key + "' is missing");
-        if (!got.equals(want)) throw new CheckpointFormatException(file, "was written with a different " + what + ": " + key + " = " + got + ", this run has " + want);
+        if (got == null) throw new CheckpointFormatException(file, "metadata '" + key + "' is missing: not a stage-2 training checkpoint");
+        if (!got.equals(want))
+            throw new CheckpointFormatException(file, "was written by a different run: " + key + " = " + got + ", this run has " + want
+                    + " (--resume needs the same --dada, --preset, --modality, --image-size, --iterations, --batch, --lr, --seed)");
     }
 
     static String optionsJson(Options o) {

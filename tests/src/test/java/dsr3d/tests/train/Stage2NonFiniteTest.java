@@ -3,12 +3,12 @@ package dsr3d.tests.train;
 import dsr3d.models.dada.Modality;
 import dsr3d.models.data.LoadedSample;
 import dsr3d.models.stage2.FrozenDada;
-import dsr3d.models.stage2.NonFiniteLossException;
 import dsr3d.models.stage2.Stage2Data;
 import dsr3d.models.stage2.Stage2Run;
 import dsr3d.models.stage2.Stage2Sizes;
 import dsr3d.models.stage2.Stage2Trainer;
 import dsr3d.models.stage2.TrainDadaInput;
+import dsr3d.models.train.NonFiniteException;
 import dsr3d.nn.Tensors;
 import dsr3d.nn.io.Checkpoint;
 import dsr3d.tensor.Tensor;
@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A weight turns NaN after step 2 (checkpoint written every step): step 3 must stop with
- * NonFiniteLossException naming step 3 and the tensor, before any optimiser step, and the
+ * A weight turns NaN after step 2 (through the shared TrainingLoop) (checkpoint written every step): step 3 must stop with
+ * NonFiniteException naming step 3 and the tensor, before any optimiser step, and the
  * checkpoint of step 2 must stay byte for byte as it was; no model file is written. The U-Net's
  * output bias makes a loss term NaN; the object decoder's first weight leaves the forward finite
  * (the ReLUs map NaN to 0) and is caught in the gradients.
@@ -39,12 +39,12 @@ class Stage2NonFiniteTest {
         Path data = Stage2TrainFixture.synth(tmp.resolve("data"), 2, 0, 1);
         List<LoadedSample> train = Stage2TrainFixture.load(data, "train");
         Path dadaFile = Stage2TrainFixture.dada(tmp.resolve("dada.safetensors"), Modality.RGBD, train, 2);
-        TrainDadaInput.Loaded d = TrainDadaInput.load(dadaFile, null);
+        TrainDadaInput.Loaded d = TrainDadaInput.load(dadaFile);
         Stage2Trainer t = new Stage2Trainer(new FrozenDada(d.model()), Modality.RGBD, Stage2Sizes.small(64, 4),
                 new Stage2Data(train, Stage2Data.MaskAlignment.OFFICIAL_UNROTATED), new Stage2Trainer.Options(6, 1, 2e-4, 0));
         Path out = tmp.resolve("run");
         byte[][] saved = new byte[1][];
-        NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> Stage2Run.run(t, d.sha256(), out,
+        NonFiniteException e = assertThrows(NonFiniteException.class, () -> Stage2Run.run(t, d.sha256(), out,
                 new Stage2Run.Settings(1, 0, 0, 1), List.of(), false, Long.MAX_VALUE, (step, row) -> {
                     if (step != 2) return;
                     try {
@@ -60,7 +60,7 @@ class Stage2NonFiniteTest {
         assertEquals(3, e.step);
         assertTrue(e.tensor.startsWith(caught), e.tensor);
         assertTrue(e.getMessage().startsWith("step 3: " + caught) && e.getMessage().contains("NaN"), e.getMessage());
-        assertEquals(2, t.stepsDone(), "no optimiser step after the NaN");
+        assertEquals(2, t.optimizer().step(poisoned), "no optimiser step after the NaN");
         assertArrayEquals(saved[0], Files.readAllBytes(out.resolve(Stage2Run.CHECKPOINT)), "checkpoint of step 2 untouched");
         assertEquals("2", Checkpoint.load(out.resolve(Stage2Run.CHECKPOINT)).meta("step"));
         assertTrue(!Files.exists(out.resolve(Stage2Run.MODEL)));
