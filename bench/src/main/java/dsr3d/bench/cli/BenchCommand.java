@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
         description = {"Time the fast CPU kernels (SGEMM, 3DSR convolutions, VQ search) and print GFLOP/s.",
                 "Without a subcommand runs gemm, conv and vq. A progress bar with ETA goes to stderr.",
                 "For published figures use the JMH benchmarks (see README)."},
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Vq.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Vq.class, BenchCommand.Infer.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -110,6 +110,31 @@ public final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             BenchOptions o = options.orParent(parent.options);
             BenchRunner.run(cases(o.quick, n, k, d), o, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "infer", mixinStandardHelpOptions = true,
+            description = {"The whole 3DSR inference of one image (preprocessed input -> smoothed map), random weights.",
+                    "Prints the JVM heap peak after the run (java.lang.management)."})
+    static final class Infer implements Callable<Integer> {
+        @ParentCommand BenchCommand parent;
+        @Mixin BenchOptions options;
+
+        @Option(names = "--size", defaultValue = "384", description = "Image side (default: ${DEFAULT-VALUE}).") int size;
+        @Option(names = "--modality", defaultValue = "rgbd", description = "rgbd, depth or rgb (default: ${DEFAULT-VALUE}).") String modality;
+        @Option(names = "--preset", defaultValue = "paper", description = "paper or small (default: ${DEFAULT-VALUE}).") String preset;
+
+        @Override
+        public Integer call() {
+            BenchOptions o = options.orParent(parent.options);
+            if (size <= 0 || size % 32 != 0) throw new IllegalArgumentException("--size must be a positive multiple of 32, got " + size);
+            BenchRunner.run(java.util.List.of(InferCases.of(preset, dsr3d.models.dada.Modality.parse(modality), size)), o, System.out);
+            long peak = 0;
+            for (java.lang.management.MemoryPoolMXBean b : java.lang.management.ManagementFactory.getMemoryPoolMXBeans())
+                if (b.getType() == java.lang.management.MemoryType.HEAP && b.getPeakUsage() != null) peak += b.getPeakUsage().getUsed();
+            System.out.printf(java.util.Locale.ROOT, "heap peak (sum of heap pool peaks): %.0f MB, max heap %.0f MB%n",
+                    peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0);
             return 0;
         }
     }

@@ -39,7 +39,7 @@ final class BenchRunner {
         CaseTimer timer = o.timer();
         int before = Parallel.threads();
         double total = 0;
-        for (int t : threadCounts) for (BenchCase c : cases) total += c.flops() / t;
+        for (int t : threadCounts) for (BenchCase c : cases) total += units(c) / t;
         Progress progress = new Progress("bench", total);
         List<Row> rows = new ArrayList<>();
         try {
@@ -50,7 +50,7 @@ final class BenchRunner {
                     progress.show(note);
                     Runnable call = c.prepare().get();
                     rows.add(new Row(c, t, timer.time(call)));
-                    progress.advance(c.flops() / t, note);
+                    progress.advance(units(c) / t, note);
                 }
             }
         } finally {
@@ -61,6 +61,9 @@ final class BenchRunner {
         if (o.json != null) writeJson(rows, o);
         return rows;
     }
+
+    /** Progress weight of a case: its flops, or 1e9 when it has no flop count (infer). */
+    private static double units(BenchCase c) { return c.flops() > 0 ? c.flops() : 1e9; }
 
     static void printTable(List<Row> rows, BenchOptions o, PrintStream out) {
         int vb = BuildInfo.vectorBits();
@@ -100,12 +103,14 @@ final class BenchRunner {
             m.put("shape", r.c().shape());
             m.put("pass", r.c().pass());
             m.put("threads", r.threads());
-            m.put("flops", r.c().flops());
+            if (Double.isFinite(r.c().flops())) m.put("flops", r.c().flops());
             m.put("medianMs", r.r().medianMs());
             m.put("minMs", r.r().minMs());
             m.put("reps", r.r().reps());
-            m.put("gflops", r.gflops());
-            m.put("peakPercent", r.peakPercent());
+            if (Double.isFinite(r.gflops())) {
+                m.put("gflops", r.gflops());
+                m.put("peakPercent", r.peakPercent());
+            }
             results.add(m);
         }
         doc.put("results", results);

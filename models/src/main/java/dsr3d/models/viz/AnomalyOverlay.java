@@ -43,7 +43,15 @@ public final class AnomalyOverlay {
         PngOut.write(file, render(sample));
     }
 
-    public static BufferedImage render(Sample s) {
+    public static BufferedImage render(Sample s) { return render(s, null); }
+
+    /** Writes the overlay with a panel "Object reconstruction" after the depth panel (RGB | depth |
+     *  object reconstruction | ground truth | heatmap); recon as an image at any size (RGB, or gray for depth). */
+    public static void write(java.nio.file.Path file, Sample sample, ByteImage objectRecon) throws java.io.IOException {
+        PngOut.write(file, render(sample, objectRecon));
+    }
+
+    public static BufferedImage render(Sample s, ByteImage objectRecon) {
         if (s.anomaly() == null || s.anomaly().length != s.mapWidth() * s.mapHeight())
             throw new IllegalArgumentException("overlay '" + s.title() + "': anomaly map must have mapWidth*mapHeight values");
         double scale = Math.min(1.0 * PANEL_MAX / s.mapHeight(), 2.0 * PANEL_MAX / s.mapWidth());
@@ -62,6 +70,7 @@ public final class AnomalyOverlay {
         List<BufferedImage> panels = new ArrayList<>();
         if (rgb != null) { titles.add("RGB"); panels.add(rgb); }
         if (s.depth() != null) { titles.add("Depth"); panels.add(scaled(depthImage(s.depth(), s.depthWidth(), s.depthHeight()), pw, ph)); }
+        if (objectRecon != null) { titles.add("Object reconstruction"); panels.add(scaled(toImage(objectRecon), pw, ph)); }
         if (outline != null) {
             BufferedImage gtPanel = rgb != null ? copy(rgb) : blank(pw, ph, 0x202020);
             paint(gtPanel, outline, 0xff2020);
