@@ -9,9 +9,10 @@ import dsr3d.models.data.Sample;
 import dsr3d.models.stage2.FrozenDada;
 import dsr3d.models.stage2.Stage2Data;
 import dsr3d.models.stage2.Stage2Run;
-import dsr3d.models.stage2.Stage2Sizes;
+import dsr3d.models.stage2.Stage2Model;
 import dsr3d.models.stage2.Stage2Trainer;
-import dsr3d.models.stage2.TrainDadaInput;
+import dsr3d.models.infer.DadaWeights;
+import dsr3d.models.dada.DadaConfig;
 import dsr3d.models.train.NonFiniteException;
 import dsr3d.tensor.cpu.simd.Parallel;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,13 +48,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "paper", description = "Stage-2 network sizes: paper or small (default ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "paper", description = {"paper or small (default ${DEFAULT-VALUE}): must be the DADA's preset; the stage-2 widths",
+            "follow the DADA as in train_dsr.py (paper = the official networks) and the default image size is 384 / the DADA's."})
     String preset;
 
     @Option(names = "--modality", description = "rgbd, depth or rgb (default: the DADA's; must agree with it).")
     String modality;
 
-    @Option(names = "--image-size", defaultValue = "0", description = "Training image side (default: 384 for paper, the DADA's image size for small).")
+    @Option(names = "--image-size", defaultValue = "0", description = "Training image side, a multiple of 32 (default: 384 for paper, the DADA's image size for small).")
     int imageSize;
 
     @Option(names = "--iterations", defaultValue = "30000", description = "Training iterations (default ${DEFAULT-VALUE}, the paper's 120 epochs of 250).")
@@ -106,13 +108,17 @@ public final class TrainCommand implements Callable<Integer> {
         Stage2Trainer.Options options = new Stage2Trainer.Options(iterations, batch, lr, seed);
         if (!preset.equals("paper") && !preset.equals("small")) throw new IllegalArgumentException("--preset must be paper or small, got '" + preset + "'");
 
-        TrainDadaInput.Loaded d = TrainDadaInput.load(dada);
-        Modality m = d.model().config().modality();
+        DadaWeights.Loaded d = DadaWeights.load(dada, 0);
+        DadaConfig dc = d.model().config();
+        Modality m = dc.modality();
         if (wanted != null && wanted != m)
             throw new IllegalArgumentException("--modality " + wanted.cliName() + " but the DADA " + dada + " is a " + m.cliName() + " model");
-        int size = imageSize > 0 ? imageSize : preset.equals("paper") ? Preprocess3dsr.SIZE : d.model().config().imageSize();
-        if (size % 8 != 0) throw new IllegalArgumentException("--image-size must be divisible by 8, got " + size);
-        Stage2Sizes sizes = Stage2Sizes.preset(preset, d.model().config().embeddingDim(), m.channels);
+        DadaConfig presetDada = DadaConfig.preset(preset, m, dc.groups() == 1).withImageSize(dc.imageSize());
+        if (!presetDada.equals(dc))
+            throw new IllegalArgumentException("--preset " + preset + " but the DADA " + dada + " has other sizes (" + dc.toJson()
+                    + "); the stage-2 widths follow the DADA, use the preset it was trained with");
+        int size = imageSize > 0 ? imageSize : preset.equals("paper") ? Preprocess3dsr.SIZE : dc.imageSize();
+        Stage2Model.Config config = Stage2Model.Config.forDada(dc, size);
 
         PrintStream err = System.err;
         Mvtec3dDataset ds = Mvtec3dDataset.open(datasetBaseDir, new LoadOptions(size, Preprocess3dsr.GtMode.NEAREST_BINARY));
@@ -120,7 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (goods.isEmpty()) throw new IllegalArgumentException("category '" + category + "' has no train/good images under " + datasetBaseDir);
         List<LoadedSample> train = load("train images", goods);
         List<LoadedSample> test = validateEvery > 0 ? load("test images", ds.samples(category, "test").toList()) : List.of();
-        Stage2Trainer trainer = new Stage2Trainer(new FrozenDada(d.model()), m, sizes, new Stage2Data(train, alignment), options);
+        Stage2Trainer trainer = new Stage2Trainer(new FrozenDada(d.model()), config, new Stage2Data(train, alignment), options);
         err.printf(Locale.ROOT, "train: %s/%s, %d images at %d, modality %s, preset %s (%,d parameters), batch %d, %d iterations, %d threads%n",
                 datasetBaseDir, category, train.size(), size, m.cliName(), preset, trainer.networks().parameterCount(), batch, iterations, Parallel.threads());
 

@@ -23,7 +23,7 @@ import java.util.Map;
  *   <li>{@code DIR/checkpoint.safetensors} every checkpointEvery steps and at the end (whole state,
  *       atomic); a resumed run cuts the log after the checkpoint's step and continues;</li>
  *   <li>{@code DIR/samples/step-N.png} every sampleEvery steps ({@link Stage2SamplePicture});</li>
- *   <li>{@code DIR/model.safetensors} after the last iteration ({@link Stage2ModelFile}).</li>
+ *   <li>{@code DIR/model.safetensors} after the last iteration ({@link Stage2Model}: the four nets, the configuration, the DADA's weights SHA-256).</li>
  * </ul>
  */
 public final class Stage2Run {
@@ -88,8 +88,7 @@ public final class Stage2Run {
         }
         long reached = Math.min(iterations, Math.max(done, stopAfter));
         if (reached == iterations)
-            Stage2ModelFile.save(dir.resolve(MODEL), t.networks(), t.sizes(), t.modality(), t.imageSize(),
-                    dadaSha256, Map.of("iterations", Long.toString(iterations)));
+            new Stage2Model(t.config(), t.networks().nets(), dadaSha256).save(dir.resolve(MODEL));
         return reached;
     }
 }

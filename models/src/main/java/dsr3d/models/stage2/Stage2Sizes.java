@@ -30,47 +30,6 @@ public record Stage2Sizes(int embeddingDim, int srBaseWidth, int numHiddens, int
         return new Stage2Sizes(256, 128, 256, 2, 128, ImageReconstructionNetwork.OFFICIAL_BOTTLENECK, 32, imageChannels);
     }
 
-    /** The demo-sized networks next to {@code DadaConfig.small}: the paper widths / 4 (SR base D / 2,
-     *  decoder 64 hidden, 2 residual layers of 32, bottleneck 16, U-Net base 8); D = the DADA's
-     *  embedding dimension (64 in the small DADA). */
-    public static Stage2Sizes small(int embeddingDim, int imageChannels) {
-        return new Stage2Sizes(embeddingDim, embeddingDim / 2, 64, 2, 32, ImageReconstructionNetwork.OFFICIAL_BOTTLENECK / 4, 8, imageChannels);
-    }
-
-    /** A preset by name ("paper" or "small") for a DADA of embedding dimension D. */
-    public static Stage2Sizes preset(String name, int embeddingDim, int imageChannels) {
-        return switch (name) {
-            case "paper" -> {
-                if (embeddingDim != 256) throw new IllegalArgumentException("preset paper needs a DADA with embedding_dim 256, got " + embeddingDim + "; use --preset small");
-                yield paper(imageChannels);
-            }
-            case "small" -> small(embeddingDim, imageChannels);
-            default -> throw new IllegalArgumentException("unknown preset '" + name + "'; use paper or small");
-        };
-    }
-
-    /** JSON with the field names of this record. */
-    public String toJson() { return new com.google.gson.Gson().toJson(this); }
-
-    /** Inverse of {@link #toJson}; a missing field gives IllegalArgumentException naming it. */
-    public static Stage2Sizes fromJson(String json) {
-        com.google.gson.JsonObject o;
-        try {
-            o = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("stage-2 sizes are not a JSON object: " + json);
-        }
-        int[] v = new int[8];
-        String[] names = {"embeddingDim", "srBaseWidth", "numHiddens", "numResidualLayers", "numResidualHiddens", "bottleneck", "segBaseWidth", "imageChannels"};
-        for (int i = 0; i < names.length; i++) {
-            var e = o.get(names[i]);
-            if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber())
-                throw new IllegalArgumentException("stage-2 sizes: field '" + names[i] + "' is missing or not a number");
-            v[i] = e.getAsInt();
-        }
-        return new Stage2Sizes(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
-    }
-
     /** New networks initialised as train_dsr.py does: the SR nets keep PyTorch's default
      *  initialisation, the object decoder and the U-Net get weights_init (conv weights N(0, 0.02^2)). */
     public Stage2Step.Nets create(Random rng) {

@@ -48,25 +48,25 @@ public final class Stage2Trainer {
 
     private final FrozenDada dada;
     private final Modality modality;
-    private final Stage2Sizes sizes;
+    private final Stage2Model.Config config;
     private final Stage2Data data;
     private final Options options;
     private final Stage2Networks nets;
     private final Adam adam;
     private final MultiStepLR sched;
 
-    public Stage2Trainer(FrozenDada dada, Modality modality, Stage2Sizes sizes, Stage2Data data, Options options) {
-        if (sizes.imageChannels() != modality.channels || dada.model().config().inChannels() != modality.channels)
-            throw new IllegalArgumentException("modality " + modality.cliName() + " needs " + modality.channels + " channels; the DADA has "
-                    + dada.model().config().inChannels() + ", the stage-2 nets " + sizes.imageChannels());
-        if (sizes.embeddingDim() != dada.model().config().embeddingDim())
-            throw new IllegalArgumentException("stage-2 embedding " + sizes.embeddingDim() + " != DADA embedding_dim " + dada.model().config().embeddingDim());
+    /** config: the DADA's configuration, the stage-2 widths and the image size (= the data's). */
+    public Stage2Trainer(FrozenDada dada, Stage2Model.Config config, Stage2Data data, Options options) {
+        if (!dada.model().config().equals(config.dada().withImageSize(dada.model().config().imageSize())))
+            throw new IllegalArgumentException("stage-2 config is for the DADA " + config.dada().toJson() + ", got " + dada.model().config().toJson());
+        if (data.size() != config.imageSize())
+            throw new IllegalArgumentException("training images are " + data.size() + " x " + data.size() + ", the config says " + config.imageSize());
         this.dada = dada;
-        this.modality = modality;
-        this.sizes = sizes;
+        this.modality = config.modality();
+        this.config = config;
         this.data = data;
         this.options = options;
-        this.nets = new Stage2Networks(sizes.create(new Random(options.seed())));
+        this.nets = new Stage2Networks(config.sizes().create(new Random(options.seed())));
         this.adam = new Adam(nets.namedParameters(), options.lr());
         this.sched = new MultiStepLR(adam, new int[]{milestone(options.iterations())}, GAMMA);
     }
@@ -77,10 +77,8 @@ public final class Stage2Trainer {
     public Stage2Networks networks() { return nets; }
     public FrozenDada dada() { return dada; }
     public Modality modality() { return modality; }
-    public Stage2Sizes sizes() { return sizes; }
+    public Stage2Model.Config config() { return config; }
     public Options options() { return options; }
-    /** The training images' side S. */
-    public int imageSize() { return data.size(); }
     public Adam optimizer() { return adam; }
     public MultiStepLR scheduler() { return sched; }
 
@@ -119,15 +117,13 @@ public final class Stage2Trainer {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("kind", "3dsr-stage2");
         meta.put("options", optionsJson(options));
-        meta.put("config", sizes.toJson());
-        meta.put("modality", modality.cliName());
-        meta.put("image_size", Integer.toString(data.size()));
+        meta.put("config", config.toJson());
         meta.put("dada_sha256", dadaSha256);
         meta.put("rng", "{\"weights\": \"java.util.Random(seed)\", \"batches\": \"Stage2Data.batch(seed, step)\", \"anomalies\": \"Rng((seed + step G) ^ salt)\"}");
         return meta;
     }
 
-    /** Restores a checkpoint of a run with the same options, sizes, modality, image size and DADA; returns its step. */
+    /** Restores a checkpoint of a run with the same options, configuration and DADA; returns its step. */
     public long restore(Path file, Checkpoint c, String dadaSha256) throws IOException {
         Map<String, String> m = c.metadata();
         for (var e : meta(dadaSha256).entrySet()) expect(file, m, e.getKey(), e.getValue());

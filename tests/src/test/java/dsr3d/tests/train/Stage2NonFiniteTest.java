@@ -5,9 +5,9 @@ import dsr3d.models.data.LoadedSample;
 import dsr3d.models.stage2.FrozenDada;
 import dsr3d.models.stage2.Stage2Data;
 import dsr3d.models.stage2.Stage2Run;
-import dsr3d.models.stage2.Stage2Sizes;
+import dsr3d.models.stage2.Stage2Model;
 import dsr3d.models.stage2.Stage2Trainer;
-import dsr3d.models.stage2.TrainDadaInput;
+import dsr3d.models.infer.DadaWeights;
 import dsr3d.models.train.NonFiniteException;
 import dsr3d.nn.Tensors;
 import dsr3d.nn.io.Checkpoint;
@@ -39,8 +39,8 @@ class Stage2NonFiniteTest {
         Path data = Stage2TrainFixture.synth(tmp.resolve("data"), 2, 0, 1);
         List<LoadedSample> train = Stage2TrainFixture.load(data, "train");
         Path dadaFile = Stage2TrainFixture.dada(tmp.resolve("dada.safetensors"), Modality.RGBD, train, 2);
-        TrainDadaInput.Loaded d = TrainDadaInput.load(dadaFile);
-        Stage2Trainer t = new Stage2Trainer(new FrozenDada(d.model()), Modality.RGBD, Stage2Sizes.small(64, 4),
+        DadaWeights.Loaded d = DadaWeights.load(dadaFile, 0);
+        Stage2Trainer t = new Stage2Trainer(new FrozenDada(d.model()), Stage2Model.Config.forDada(d.model().config(), Stage2TrainFixture.SIZE),
                 new Stage2Data(train, Stage2Data.MaskAlignment.OFFICIAL_UNROTATED), new Stage2Trainer.Options(6, 1, 2e-4, 0));
         Path out = tmp.resolve("run");
         byte[][] saved = new byte[1][];
