@@ -70,7 +70,7 @@ public final class Stage2Run {
             @Override public Map<String, Number> metrics() {
                 long step = last[0].step();
                 if (s.validateEvery() > 0 && step % s.validateEvery() == 0 && !validation.isEmpty())
-                    return Map.of("image_auroc", Stage2Validation.imageAuroc(t.dada(), t.networks().nets(), t.modality(), validation, s.validationBatch()));
+                    return Map.of("image_auroc", Stage2Validation.imageAuroc(t.dada(), t.config(), t.networks().nets(), validation, s.validationBatch()));
                 return Map.of();
             }
 
