@@ -4,6 +4,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import dsr3d.models.dada.DadaCheckpoints;
+import dsr3d.models.dada.DadaConfig;
+import dsr3d.models.dada.Modality;
 import dsr3d.nn.io.Checkpoint;
 import dsr3d.nn.io.CheckpointFiles;
 import dsr3d.nn.io.SafeTensors;
@@ -117,10 +120,36 @@ public final class CheckpointCommand implements Callable<Integer> {
                 description = "keep only tensors whose name starts with PREFIX and remove it (e.g. --select model. for a training checkpoint)")
         String select;
 
+        @Option(names = "--dada", description = {"convert a DADA state dict (e.g. the official DADA_RGB_D.pckl, DADA_D.pckl): strict load into the model,",
+                "written with the configuration in the metadata. Automatic when the file holds _vq_vae_top._embedding.weight."})
+        boolean dada;
+
+        @Option(names = "--preset", description = "DADA configuration preset (paper|small) instead of inferring it from the shapes")
+        String preset;
+
+        @Option(names = "--modality", defaultValue = "rgbd", description = "with --preset: rgbd|depth|rgb (default ${DEFAULT-VALUE})")
+        String modality;
+
+        @Option(names = "--no-groups", description = "with --preset: the DiscreteLatentModel (no groups) on RGB+D")
+        boolean noGroups;
+
+        @Option(names = "--image-size", defaultValue = "0", description = "DADA image size to record (official files do not store it; default 256)")
+        int imageSize;
+
         @Override
         public Integer call() {
             try {
                 CheckpointFiles.Contents c = CheckpointFiles.read(in);
+                if (select == null && (dada || preset != null || c.tensors().containsKey("_vq_vae_top._embedding.weight"))) {
+                    DadaConfig override = preset == null ? null : DadaConfig.preset(preset, Modality.parse(modality), noGroups);
+                    DadaCheckpoints.Loaded l = DadaCheckpoints.load(in, override, imageSize);
+                    DadaCheckpoints.save(out, l.model(), Map.of("converted_from", String.valueOf(in.getFileName())));
+                    PrintWriter w = spec.commandLine().getOut();
+                    w.printf("wrote %s: %s with %,d parameters, configuration %s (%s)%n", out, l.model().config().officialClass(),
+                            l.model().parameterCount(), l.model().config().toJson(), l.configSource());
+                    w.flush();
+                    return 0;
+                }
                 Map<String, Tensor> tensors = new LinkedHashMap<>();
                 c.tensors().forEach((k, v) -> {
                     if (select == null) tensors.put(k, v);

@@ -19,7 +19,7 @@ import java.util.Random;
  * classes share. The subclasses {@link DiscreteLatentModelGroups} (RGB+D, groups = 2) and
  * {@link DiscreteLatentModel} (no groups) only choose the pre-VQ hi layer; everything else is here,
  * with the official attribute names and registration order, so the state-dict keys and their order
- * equal the official ones ({@code _encoder_t, _encoder_b, _pre_vq_conv_top, _pre_vq_conv_bot,
+ * equal the official ones ({@code _encoder_t, _encoder_b, _pre_vq_conv_top, _pre_vq_conv_bot (swapped in DiscreteLatentModel),
  * _vq_vae_top, _vq_vae_bot, _decoder_b, upsample_t}).
  *
  * <p>lo = "top"/"t" = 1/8 of the input resolution; hi = "bot"/"b" = 1/4.
@@ -55,8 +55,14 @@ public abstract class DadaModel extends Module {
         int g = c.groups();
         encoderT = registerModule("_encoder_t", new EncoderTop(c.numHiddens(), c.numResidualLayers(), c.numResidualHiddens(), g, rng));
         encoderB = registerModule("_encoder_b", new EncoderBot(c.inChannels(), c.numHiddens(), c.numResidualLayers(), c.numResidualHiddens(), g, rng));
-        preVqConvTop = registerModule("_pre_vq_conv_top", new Conv2d(c.numHiddens(), c.embeddingDim(), 1, 1, 0, g, true, rng));
-        preVqConvBot = registerModule("_pre_vq_conv_bot", makePreVqBot(c, rng));
+        // The official classes register these two in opposite orders (state-dict order follows).
+        if (g == 2) {
+            preVqConvTop = registerModule("_pre_vq_conv_top", new Conv2d(c.numHiddens(), c.embeddingDim(), 1, 1, 0, g, true, rng));
+            preVqConvBot = registerModule("_pre_vq_conv_bot", makePreVqBot(c, rng));
+        } else {
+            preVqConvBot = registerModule("_pre_vq_conv_bot", makePreVqBot(c, rng));
+            preVqConvTop = registerModule("_pre_vq_conv_top", new Conv2d(c.numHiddens(), c.embeddingDim(), 1, 1, 0, g, true, rng));
+        }
         vqVaeTop = registerModule("_vq_vae_top", new VectorQuantizerEMA(c.numEmbeddings(), c.embeddingDim(), c.commitmentCost(), c.decay(), 1e-5, rng));
         vqVaeBot = registerModule("_vq_vae_bot", new VectorQuantizerEMA(c.numEmbeddings(), c.embeddingDim(), c.commitmentCost(), c.decay(), 1e-5, rng));
         decoderB = registerModule("_decoder_b", new DecoderBot(2 * c.embeddingDim(), c.numHiddens(), c.numResidualLayers(), c.numResidualHiddens(), c.outChannels(), g, rng));
@@ -164,38 +170,11 @@ public abstract class DadaModel extends Module {
     }
 
     private static int restart(VectorQuantizerEMA vq, Tensor z, long[] used, Random rng) {
-        int d = z.size(1), k = vq.numEmbeddings;
-        double[] flat = z.permute(0, 2, 3, 1).reshape(-1, d).toDoubleArray();
-        int n = flat.length / d;
-        double[] size = vq.emaClusterSize().toDoubleArray(), cb = vq.codebook().toDoubleArray(), ema = vq.emaW().toDoubleArray();
-        int restarted = 0;
-        for (int j = 0; j < k; j++) {
-            if (used.length == k && used[j] > 0) continue;
-            int r = rng.nextInt(n);
-            for (int c = 0; c < d; c++) cb[j * d + c] = ema[j * d + c] = flat[r * d + c] + 1e-3 * rng.nextGaussian();
-            size[j] = 1;
-            restarted++;
-        }
-        if (restarted > 0) {
-            Tensors.copyInto(Tensor.of(cb, k, d).to(vq.codebook().dtype()), vq.codebook());
-            Tensors.copyInto(Tensor.of(ema, k, d).to(vq.emaW().dtype()), vq.emaW());
-            Tensors.copyInto(Tensor.of(size, k).to(vq.emaClusterSize().dtype()), vq.emaClusterSize());
-        }
-        return restarted;
+        boolean[] dead = new boolean[vq.numEmbeddings];
+        for (int j = 0; j < dead.length; j++) dead[j] = used.length != dead.length || used[j] == 0;
+        return vq.restartCodes(z, dead, rng);
     }
 
-    private static void warmStart(VectorQuantizerEMA vq, Tensor z, Random rng) {
-        int d = z.size(1);
-        double[] flat = z.permute(0, 2, 3, 1).reshape(-1, d).toDoubleArray();
-        int n = flat.length / d, k = vq.numEmbeddings;
-        double[] cb = new double[k * d];
-        for (int j = 0; j < k; j++) {
-            int r = rng.nextInt(n);
-            for (int c = 0; c < d; c++) cb[j * d + c] = flat[r * d + c] + 1e-3 * rng.nextGaussian();
-        }
-        Tensor codes = Tensor.of(cb, k, d).to(vq.codebook().dtype());
-        Tensors.copyInto(codes, vq.codebook());
-        Tensors.copyInto(codes, vq.emaW());
-        Tensors.copyInto(Tensor.full(vq.emaClusterSize().dtype(), 1, k), vq.emaClusterSize());
-    }
+    private static void warmStart(VectorQuantizerEMA vq, Tensor z, Random rng) { vq.restartCodes(z, null, rng); }
+
 }

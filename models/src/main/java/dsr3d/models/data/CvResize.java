@@ -12,13 +12,13 @@ package dsr3d.models.data;
  *   <li>{@link #linear8u}: the default {@code INTER_LINEAR} on 8-bit images (RGB, and the gt mask in
  *       3DSR-compat mode). Half-pixel-centre mapping {@code (d+0.5)*scale-0.5} in float, edge
  *       clamping, fixed-point weights with 11 fractional bits, horizontal pass in int, vertical pass
- *       as OpenCV's SIMD kernel (VResizeLinearVec_32s8u) does it: each row value is shifted right
- *       by 4 and multiplied with the weight keeping the high 16 bits, then (sum + 2) >> 2; the
- *       elements past the SIMD blocks use the scalar (a*b0 + b*b1 + 2^21) >> 22 (the two can
- *       differ by one grey level). Block layout of the 128-bit baseline build, see
- *       {@link #simdCovered}; 384*3 = 1152 and 384 are fully covered with any vector width, so
- *       at the 3DSR size the result does not depend on it. Exact downscaling by 2 in both axes is
- *       routed to INTER_AREA by OpenCV (mean of each 2x2 block, rounded): reproduced too.</li>
+ *       as OpenCV does it for this type (modules/imgproc/src/resize.cpp, the VResizeLinear
+ *       specialisation for uchar/int/short and its SIMD helper VResizeLinearVec_32s8u, which agree):
+ *       each of the two row values is shifted right by 4, multiplied with its 16-bit weight keeping
+ *       the high 16 bits of the product, the two added, then (sum + 2) >> 2. This is not the
+ *       rounded (a*b0 + b*b1) >> 22 of the generic FixedPtCast; the two differ by one grey level on
+ *       a few percent of the pixels, and the SIMD width does not matter. Exact downscaling by 2 in
+ *       both axes is routed to INTER_AREA by OpenCV (mean of each 2x2 block, rounded): reproduced too.</li>
  * </ul>
  * Same size in and out is a copy, as in OpenCV. Layout everywhere: [H][W][C] row-major.
  */
@@ -125,31 +125,21 @@ public final class CvResize {
             int b0 = saturateShort((1.f - fy) * COEF_SCALE), b1 = saturateShort(fy * COEF_SCALE);
             int r0 = clamp(sy, 0, h - 1) * rowLen, r1 = clamp(sy + 1, 0, h - 1) * rowLen;
             int d = dy * rowLen;
-            int simdEnd = simdCovered(rowLen);
-            for (int i = 0; i < rowLen; i++) {
-                int a = rows[r0 + i], b = rows[r1 + i];
-                if (i < simdEnd) {      // VResizeLinearVec_32s8u: 16-bit high products, then (s + 2) >> 2
-                    int v0 = satShort(a >> 4), v1 = satShort(b >> 4);
-                    int sum = satShort(((v0 * b0) >> 16) + ((v1 * b1) >> 16));
-                    dst[d + i] = clamp(satShort(sum + 2) >> 2, 0, 255);
-                } else {                // scalar tail: FixedPtCast<int, uchar, 22>
-                    dst[d + i] = clamp((a * b0 + b * b1 + (1 << 21)) >> 22, 0, 255);
-                }
-            }
+            for (int i = 0; i < rowLen; i++)
+                dst[d + i] = vertical(rows[r0 + i], rows[r1 + i], b0, b1);
         }
         return dst;
     }
 
     /**
-     * How many leading elements of a row of {@code width} values OpenCV's 128-bit universal-intrinsic
-     * kernel handles (blocks of 16 while x &lt;= width - 16, then blocks of 8 while x &lt; width - 8);
-     * the rest goes through the scalar formula. 128-bit is the baseline of the generic x86 builds.
+     * One output value of OpenCV's 8-bit vertical linear pass from the horizontal-pass values
+     * {@code a} (upper row) and {@code b} (lower row), both scaled by 2^11, and the weights
+     * {@code b0}, {@code b1} (sum 2^11): (hi16((a >> 4) * b0) + hi16((b >> 4) * b1) + 2) >> 2.
+     * With values in 0..255 nothing overflows 16 bits, so OpenCV's saturating SIMD lanes and its
+     * scalar loop give this same number.
      */
-    static int simdCovered(int width) {
-        int x = 0;
-        while (x <= width - 16) x += 16;
-        while (x < width - 8) x += 8;
-        return x;
+    static int vertical(int a, int b, int b0, int b1) {
+        return clamp((((a >> 4) * b0 >> 16) + ((b >> 4) * b1 >> 16) + 2) >> 2, 0, 255);
     }
 
     /** OpenCV's INTER_AREA fast path for an exact factor 2: rounded mean of each 2x2 block. */
@@ -169,8 +159,6 @@ public final class CvResize {
 
     /** cv::saturate_cast&lt;short&gt;(float): round half to even, then clamp. */
     static int saturateShort(float v) { return clamp((int) Math.rint(v), Short.MIN_VALUE, Short.MAX_VALUE); }
-
-    private static int satShort(int v) { return clamp(v, Short.MIN_VALUE, Short.MAX_VALUE); }
 
     private static int clamp(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
 

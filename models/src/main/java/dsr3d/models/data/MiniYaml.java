@@ -12,11 +12,11 @@ import java.util.Map;
  * ({@link #number} converts). Sequences and flow style are not needed and are rejected with an
  * error naming the file and line, rather than misread.
  */
-final class MiniYaml {
+public final class MiniYaml {
     private MiniYaml() {}
 
     /** Parses the text of {@code file} (the name is only used in error messages). */
-    static Map<String, Object> parse(String text, Path file) {
+    public static Map<String, Object> parse(String text, Path file) {
         Map<String, Object> root = new LinkedHashMap<>();
         Deque<Map<String, Object>> maps = new ArrayDeque<>();
         Deque<Integer> indents = new ArrayDeque<>();

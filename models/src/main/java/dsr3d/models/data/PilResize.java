@@ -9,7 +9,7 @@ package dsr3d.models.data;
  *       widened by the scale when downsampling (antialiasing), weights normalised per output
  *       pixel, converted to 22-bit fixed point (rounded away from zero), accumulated from
  *       2^21, shifted and clipped to 0..255; horizontal pass first, 8-bit intermediate.</li>
- *   <li>{@link #nearestIndex}: PIL nearest, source = floor((i + 0.5) * src / dst) (pixel centres).</li>
+ *   <li>{@link #nearestIndex}: PIL nearest, source = (i + 0.5) * src / dst, accumulated as Pillow does, truncated.</li>
  *   <li>{@link #torchNearestIndex}: torch.nn.functional.interpolate(mode='nearest'), source =
  *       floor(i * (float) (src / dst)) in float32, clamped.</li>
  * </ul>
@@ -80,11 +80,20 @@ public final class PilResize {
         return 0;
     }
 
-    /** PIL nearest: floor((i + 0.5) * src / dst). */
+    /**
+     * PIL nearest, as Pillow's ImagingScaleAffine computes it: the source coordinate starts at
+     * 0.5 * scale and is advanced by adding scale = src / dst once per output pixel (in double),
+     * then truncated. The accumulated sum is not always floor((i + 0.5) * scale): the OpenCV/PIL
+     * reference fixtures (tests/fixtures/make_reference_fixtures.py) showed a 9x14 -> 20x31 case
+     * where the closed form picks a neighbouring pixel.
+     */
     public static int[] nearestIndex(int src, int dst) {
         int[] idx = new int[dst];
-        double scale = (double) src / dst;
-        for (int i = 0; i < dst; i++) idx[i] = Math.min((int) Math.floor((i + 0.5) * scale), src - 1);
+        double scale = (double) src / dst, xo = scale * 0.5;
+        for (int i = 0; i < dst; i++) {
+            idx[i] = Math.min((int) xo, src - 1);
+            xo += scale;
+        }
         return idx;
     }
 

@@ -104,7 +104,7 @@ public final class TestSetEvaluation {
             try {
                 addSample(evaluator, s);
             } catch (IllegalArgumentException e) {   // bad values in the files: a data error, not a bad command line
-                throw new DataException(s.map(), e.getMessage(), null);
+                throw new DataException(s.map(), withoutFile(s.map(), e.getMessage()), null);
             }
             afterImage.run();
         }
@@ -175,6 +175,12 @@ public final class TestSetEvaluation {
         for (int i = 0; i < v.length; i++)
             if (Float.isNaN(v[i]))
                 throw new IllegalArgumentException(file + ": anomaly score is NaN at pixel (x=" + (i % width) + ", y=" + (i / width) + ")");
+    }
+
+    /** The message without a leading "file: ", which DataException adds itself (a path is named once). */
+    private static String withoutFile(Path file, String message) {
+        String prefix = file + ": ";
+        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
     private static String size(int w, int h) {

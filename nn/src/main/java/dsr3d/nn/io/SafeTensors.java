@@ -20,6 +20,7 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -87,26 +88,35 @@ public final class SafeTensors {
     /** Reads every tensor and the metadata of a safetensors file. */
     public static Checkpoint read(Path file) throws IOException {
         try (FileChannel ch = open(file)) {
-            long size = ch.size();
-            if (size < 8) throw new CheckpointFormatException(file, "file of " + size + " bytes is too short for a safetensors header (8-byte length + JSON)");
-            ByteBuffer lenBuf = readFully(ch, 0, 8, file);
-            long headerLen = lenBuf.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-            if (headerLen < 2 || headerLen > size - 8)
-                throw new CheckpointFormatException(file, "safetensors header length " + Long.toUnsignedString(headerLen)
-                        + " does not fit in a file of " + size + " bytes (not a safetensors file, or truncated)");
-            if (headerLen > MAX_HEADER_BYTES)
-                throw new CheckpointFormatException(file, "safetensors header of " + headerLen + " bytes exceeds the " + MAX_HEADER_BYTES + "-byte limit");
-            ByteBuffer headerBytes = readFully(ch, 8, (int) headerLen, file);
-            long dataStart = 8 + headerLen, dataLen = size - dataStart;
-
-            JsonObject header = parseHeader(file, headerBytes);
-            Map<String, String> metadata = readMetadata(file, header);
-            List<Entry> entries = readEntries(file, header, dataLen);
-
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (Entry e : entries) tensors.put(e.name, readTensor(ch, file, dataStart, e));
-            return new Checkpoint(tensors, metadata);
+            return read(ch, file);
         }
+    }
+
+    /**
+     * Reads a safetensors file from {@code ch} (left open), naming {@code file} in errors: what
+     * {@link #read(Path)} does on its file channel. Lets the reader run over bytes in memory (the
+     * fuzz test) with the same code.
+     */
+    public static Checkpoint read(SeekableByteChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        if (size < 8) throw new CheckpointFormatException(file, "file of " + size + " bytes is too short for a safetensors header (8-byte length + JSON)");
+        ByteBuffer lenBuf = readFully(ch, 0, 8, file);
+        long headerLen = lenBuf.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        if (headerLen < 2 || headerLen > size - 8)
+            throw new CheckpointFormatException(file, "safetensors header length " + Long.toUnsignedString(headerLen)
+                    + " does not fit in a file of " + size + " bytes (not a safetensors file, or truncated)");
+        if (headerLen > MAX_HEADER_BYTES)
+            throw new CheckpointFormatException(file, "safetensors header of " + headerLen + " bytes exceeds the " + MAX_HEADER_BYTES + "-byte limit");
+        ByteBuffer headerBytes = readFully(ch, 8, (int) headerLen, file);
+        long dataStart = 8 + headerLen, dataLen = size - dataStart;
+
+        JsonObject header = parseHeader(file, headerBytes);
+        Map<String, String> metadata = readMetadata(file, header);
+        List<Entry> entries = readEntries(file, header, dataLen);
+
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Entry e : entries) tensors.put(e.name, readTensor(ch, file, dataStart, e));
+        return new Checkpoint(tensors, metadata);
     }
 
     private static FileChannel open(Path file) throws IOException {
@@ -262,7 +272,7 @@ public final class SafeTensors {
         return r;
     }
 
-    private static Tensor readTensor(FileChannel ch, Path file, long dataStart, Entry e) throws IOException {
+    private static Tensor readTensor(SeekableByteChannel ch, Path file, long dataStart, Entry e) throws IOException {
         int n = Shape.numel(e.shape);
         long pos = dataStart + e.begin;
         switch (e.dtype) {
@@ -317,7 +327,7 @@ public final class SafeTensors {
         void accept(ByteBuffer b, int from, int count);
     }
 
-    private static void forChunks(FileChannel ch, Path file, long pos, int n, int elemBytes, ChunkSink sink) throws IOException {
+    private static void forChunks(SeekableByteChannel ch, Path file, long pos, int n, int elemBytes, ChunkSink sink) throws IOException {
         int perChunk = CHUNK / elemBytes;
         ByteBuffer buf = ByteBuffer.allocate(perChunk * elemBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int from = 0; from < n; from += perChunk) {
@@ -329,15 +339,15 @@ public final class SafeTensors {
         }
     }
 
-    private static ByteBuffer readFully(FileChannel ch, long pos, int len, Path file) throws IOException {
+    private static ByteBuffer readFully(SeekableByteChannel ch, long pos, int len, Path file) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(len);
         readInto(ch, pos, b, file);
         return b.flip();
     }
 
-    private static void readInto(FileChannel ch, long pos, ByteBuffer b, Path file) throws IOException {
+    private static void readInto(SeekableByteChannel ch, long pos, ByteBuffer b, Path file) throws IOException {
         while (b.hasRemaining()) {
-            int r = ch.read(b, pos);
+            int r = ch.position(pos).read(b);
             if (r < 0) throw new EOFException(file + ": unexpected end of file at byte " + pos);
             pos += r;
         }

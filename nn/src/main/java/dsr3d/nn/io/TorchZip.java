@@ -60,20 +60,47 @@ public final class TorchZip {
             String prefix = archivePrefix(zip, file);
             ByteOrder order = byteOrder(zip, prefix, file);
             byte[] pickle = readEntry(zip, file, prefix + "data.pkl", MAX_PICKLE_BYTES);
-            Object root;
-            try {
-                root = RestrictedUnpickler.load(pickle, new TorchPickle());
-            } catch (PickleException e) {
-                throw new CheckpointFormatException(file, prefix + "data.pkl: " + e.getMessage());
-            }
-            Materialiser m = new Materialiser(zip, file, prefix, order);
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            Map<String, Object> values = new LinkedHashMap<>();
-            m.flatten("", root, tensors, values);
-            return new TorchStateDict(tensors, values);
+            return load(file, prefix, order, pickle, (name, max) -> readEntry(zip, file, name, max));
         } catch (ZipException e) {
             throw new CheckpointFormatException(file, "corrupt zip archive: " + e.getMessage());
         }
+    }
+
+    /**
+     * The contents of a torch.save archive already taken out of its zip: {@code pickle} is
+     * {@code archive/data.pkl} and {@code storages} maps each key to its {@code archive/data/KEY}
+     * record (little-endian). Exactly what {@link #read} does after unzipping (same unpickler, same
+     * checks, same errors, named after {@code file}); it exists so that the pickle and the storage
+     * checks can be fuzzed without a zip file per input.
+     */
+    public static TorchStateDict read(Path file, byte[] pickle, Map<String, byte[]> storages) throws IOException {
+        String prefix = "archive/";
+        return load(file, prefix, ByteOrder.LITTLE_ENDIAN, pickle, (name, max) -> {
+            byte[] b = name.startsWith(prefix + "data/") ? storages.get(name.substring(prefix.length() + 5)) : null;
+            if (b == null) throw new CheckpointFormatException(file, "zip archive has no record " + name);
+            if (b.length > max) throw new CheckpointFormatException(file, "record " + name + " of " + b.length + " bytes exceeds the " + max + " bytes expected");
+            return b;
+        });
+    }
+
+    /** Reads one record of the archive by full name, refusing a missing one or one over max bytes. */
+    @FunctionalInterface
+    private interface Records {
+        byte[] read(String name, long max) throws IOException;
+    }
+
+    private static TorchStateDict load(Path file, String prefix, ByteOrder order, byte[] pickle, Records records) throws IOException {
+        Object root;
+        try {
+            root = RestrictedUnpickler.load(pickle, new TorchPickle());
+        } catch (PickleException e) {
+            throw new CheckpointFormatException(file, prefix + "data.pkl: " + e.getMessage());
+        }
+        Materialiser m = new Materialiser(records, file, prefix, order);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, Object> values = new LinkedHashMap<>();
+        m.flatten("", root, tensors, values);
+        return new TorchStateDict(tensors, values);
     }
 
     /** The single top-level folder holding data.pkl ("archive/" or the saved file's stem). */
@@ -119,14 +146,14 @@ public final class TorchZip {
 
     /** Validates tensor views against their storages and copies them out, caching storages. */
     private static final class Materialiser {
-        private final ZipFile zip;
+        private final Records records;
         private final Path file;
         private final String prefix;
         private final ByteOrder order;
         private final Map<String, ByteBuffer> loaded = new HashMap<>();
 
-        Materialiser(ZipFile zip, Path file, String prefix, ByteOrder order) {
-            this.zip = zip;
+        Materialiser(Records records, Path file, String prefix, ByteOrder order) {
+            this.records = records;
             this.file = file;
             this.prefix = prefix;
             this.order = order;
@@ -251,7 +278,7 @@ public final class TorchZip {
             if (s.numel() > Integer.MAX_VALUE / s.kind().bytes)
                 throw new CheckpointFormatException(file, where + ": storage " + s.key() + " of " + s.numel() + " elements exceeds the 2 GiB this reader supports");
             String name = prefix + "data/" + s.key();
-            byte[] raw = readEntry(zip, file, name, bytes);
+            byte[] raw = records.read(name, bytes);
             if (raw.length != bytes)
                 throw new CheckpointFormatException(file, where + ": record " + name + " holds " + raw.length + " bytes but its storage declares "
                         + s.numel() + " " + s.kind() + " elements (" + bytes + " bytes)");

@@ -143,6 +143,32 @@ public final class VectorQuantizerEMA extends Module {
         }
     }
 
+    /**
+     * Moves the chosen codewords onto random rows of z [B, D, H, W] (plus N(0, 1e-3^2) noise), with
+     * _ema_w equal to them and cluster size 1, so codebook = ema_w / N holds. Not in the official
+     * code: the data-dependent start and the dead-code restart of VQ-VAE practice use it.
+     * which == null restarts every code. Returns how many codes moved.
+     */
+    public int restartCodes(Tensor z, boolean[] which, Random rng) {
+        int d = z.size(1), k = numEmbeddings;
+        double[] flat = z.permute(0, 2, 3, 1).reshape(-1, d).toDoubleArray();
+        int n = flat.length / d, moved = 0;
+        double[] size = emaClusterSize().toDoubleArray(), cb = codebook().toDoubleArray(), ema = emaW().toDoubleArray();
+        for (int j = 0; j < k; j++) {
+            if (which != null && !which[j]) continue;
+            int r = rng.nextInt(n);
+            for (int c = 0; c < d; c++) cb[j * d + c] = ema[j * d + c] = flat[r * d + c] + 1e-3 * rng.nextGaussian();
+            size[j] = 1;
+            moved++;
+        }
+        if (moved > 0) {
+            Tensors.copyInto(Tensor.of(cb, k, d).to(codebook().dtype()), codebook());
+            Tensors.copyInto(Tensor.of(ema, k, d).to(emaW().dtype()), emaW());
+            Tensors.copyInto(Tensor.of(size, k).to(emaClusterSize().dtype()), emaClusterSize());
+        }
+        return moved;
+    }
+
     @Override protected String extraRepr() {
         return "num_embeddings=" + numEmbeddings + ", embedding_dim=" + embeddingDim + ", commitment_cost=" + commitmentCost
                 + ", decay=" + decay + ", epsilon=" + epsilon;

@@ -47,13 +47,13 @@ class CvResizeTest {
     }
 
     @Test
-    void linearVerticalPassFollowsOpenCvsSimdKernelAndItsScalarTail() {
+    void linearVerticalPassKeepsTheHigh16BitsOfEachProductInEveryColumn() {
         // 2x2 [[0, 5], [0, 10]] -> 4x4, output (1, 1): fx = fy = 0.25, weights (1536, 512).
         // Horizontal: A = 5*512 = 2560 (row 0), B = 10*512 = 5120 (row 1).
-        // Row of 4 values: scalar tail, (A*1536 + B*512 + 2^21) >> 22 = 8650752 >> 22 = 2.
-        assertEquals(2, CvResize.linear8u(new int[]{0, 5, 0, 10}, 2, 2, 1, 4, 4)[5]);
-        // The same pixel in a row of 32 values (SIMD block): ((A>>4)*1536 >> 16) = 3,
-        // ((B>>4)*512 >> 16) = 2, (3 + 2 + 2) >> 2 = 1. (OpenCV gives 1 here, 2 above.)
+        // OpenCV: ((A>>4)*1536 >> 16) = 3, ((B>>4)*512 >> 16) = 2, (3 + 2 + 2) >> 2 = 1; the rounded
+        // (A*1536 + B*512 + 2^21) >> 22 would give 2. cv2.resize gives 1, in a row of 4 values (past
+        // any SIMD block) and in a row of 32 (inside one) alike.
+        assertEquals(1, CvResize.linear8u(new int[]{0, 5, 0, 10}, 2, 2, 1, 4, 4)[5]);
         int[] src = new int[2 * 16];
         for (int x = 0; x < 16; x++) { src[x] = 5 * (x % 2); src[16 + x] = 10 * (x % 2); }
         assertEquals(1, CvResize.linear8u(src, 2, 16, 1, 4, 32)[32 + 1]);

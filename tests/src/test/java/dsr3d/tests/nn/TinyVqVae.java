@@ -70,20 +70,7 @@ final class TinyVqVae extends Module {
         }
     }
 
-    private static void warmStart(VectorQuantizerEMA vq, Tensor z, Random rng) {
-        int d = z.size(1);
-        double[] flat = z.permute(0, 2, 3, 1).reshape(-1, d).toDoubleArray();
-        int n = flat.length / d, k = vq.numEmbeddings;
-        double[] cb = new double[k * d];
-        for (int j = 0; j < k; j++) {
-            int r = rng.nextInt(n);
-            for (int c = 0; c < d; c++) cb[j * d + c] = flat[r * d + c] + 1e-3 * rng.nextGaussian();
-        }
-        Tensor codes = Tensor.of(cb, k, d).to(vq.codebook().dtype());
-        dsr3d.nn.Tensors.copyInto(codes, vq.codebook());
-        dsr3d.nn.Tensors.copyInto(codes, vq.emaW());
-        dsr3d.nn.Tensors.copyInto(Tensor.full(vq.emaClusterSize().dtype(), 1, k), vq.emaClusterSize());
-    }
+    private static void warmStart(VectorQuantizerEMA vq, Tensor z, Random rng) { vq.restartCodes(z, null, rng); }
 
     Out forward(Tensor x) {
         Tensor eb = encBStack.forward(encB3.forward(encB2.forward(encB1.forward(x).relu()).relu()));

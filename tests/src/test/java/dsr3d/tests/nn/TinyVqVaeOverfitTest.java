@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * synthetic images (gradients, a disc, stripes, a square) with Adam: the reconstruction MSE must
  * fall at least 10x. Prints the loss curve and codebook usage (codes used, perplexity).
  */
+@org.junit.jupiter.api.Tag("slow")
 class TinyVqVaeOverfitTest {
     static Tensor images() {
         int n = 4, s = 32;

@@ -26,21 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LatentAnomaliesParityTest {
 
     static LatentAnomalies.Draws draws(Fixture f) {
-        int b = f.array("strength").values().length;
-        double[] ranks = f.array("draw.ranks").values();
-        int hw = ranks.length / b;
-        int[][] offsets = new int[b][hw];
-        for (int n = 0; n < b; n++) for (int i = 0; i < hw; i++) offsets[n][i] = (int) ranks[n * hw + i];
-        boolean shuffle = f.array("draw.u").values()[0] > 0.5;
-        int p = (int) f.array("draw.patch").values()[0];
-        int[][] perms = null;
-        if (shuffle) {
-            double[] pv = f.array("draw.perm").values();
-            int l = pv.length / b;
-            perms = new int[b][l];
-            for (int n = 0; n < b; n++) for (int j = 0; j < l; j++) perms[n][j] = (int) pv[n * l + j];
-        }
-        return new LatentAnomalies.Draws(offsets, shuffle, p, perms);
+        return Stage2Fixtures.draws(f, "draw.", f.array("strength").values().length);
     }
 
     @ParameterizedTest @ValueSource(ints = {0, 1, 2, 3, 4})

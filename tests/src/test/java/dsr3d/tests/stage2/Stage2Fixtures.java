@@ -1,5 +1,6 @@
 package dsr3d.tests.stage2;
 
+import dsr3d.models.stage2.LatentAnomalies;
 import dsr3d.nn.Module;
 import dsr3d.tensor.DType;
 import dsr3d.tensor.Tensor;
@@ -27,5 +28,23 @@ final class Stage2Fixtures {
         int[] out = new int[v.length];
         for (int i = 0; i < v.length; i++) out[i] = (int) v[i];
         return out;
+    }
+
+    /** The recorded draws of one official generator call: keys prefix + "ranks" [B, h*w],
+     *  "u" (shuffle if > 0.5), "patch" (p), "perm" [B, patches] (see make_stage2_fixtures.py). */
+    static LatentAnomalies.Draws draws(Fixture f, String prefix, int batch) {
+        double[] ranks = f.array(prefix + "ranks").values();
+        int hw = ranks.length / batch;
+        int[][] offsets = new int[batch][hw];
+        for (int n = 0; n < batch; n++) for (int i = 0; i < hw; i++) offsets[n][i] = (int) ranks[n * hw + i];
+        boolean shuffle = f.array(prefix + "u").values()[0] > 0.5;
+        int[][] perms = null;
+        if (shuffle) {
+            double[] pv = f.array(prefix + "perm").values();
+            int l = pv.length / batch;
+            perms = new int[batch][l];
+            for (int n = 0; n < batch; n++) for (int j = 0; j < l; j++) perms[n][j] = (int) pv[n * l + j];
+        }
+        return new LatentAnomalies.Draws(offsets, shuffle, (int) f.array(prefix + "patch").values()[0], perms);
     }
 }

@@ -4,7 +4,6 @@ import dsr3d.models.stage2.AnomalyDetectionModule;
 import dsr3d.models.stage2.AnomalyModes;
 import dsr3d.models.stage2.FeatureAnomalies;
 import dsr3d.models.stage2.ImageReconstructionNetwork;
-import dsr3d.models.stage2.LatentAnomalies;
 import dsr3d.models.stage2.Requantize;
 import dsr3d.models.stage2.Stage2Step;
 import dsr3d.models.stage2.SubspaceRestrictionModule;
@@ -41,22 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gradients.
  */
 class TrainingStepParityTest {
-
-    static LatentAnomalies.Draws draws(Fixture f, String tag, int b) {
-        double[] ranks = f.array("draw." + tag + ".ranks").values();
-        int hw = ranks.length / b;
-        int[][] offsets = new int[b][hw];
-        for (int n = 0; n < b; n++) for (int i = 0; i < hw; i++) offsets[n][i] = (int) ranks[n * hw + i];
-        boolean shuffle = f.array("draw." + tag + ".u").values()[0] > 0.5;
-        int[][] perms = null;
-        if (shuffle) {
-            double[] pv = f.array("draw." + tag + ".perm").values();
-            int l = pv.length / b;
-            perms = new int[b][l];
-            for (int n = 0; n < b; n++) for (int j = 0; j < l; j++) perms[n][j] = (int) pv[n * l + j];
-        }
-        return new LatentAnomalies.Draws(offsets, shuffle, (int) f.array("draw." + tag + ".patch").values()[0], perms);
-    }
 
     /** The frozen DADA pieces from the fixture weights (groups 2, depth half first). */
     static final class FixtureDada implements FeatureAnomalies.Dada {
@@ -124,7 +107,7 @@ class TrainingStepParityTest {
         double[] both = f.array("use_both").values(), lo = f.array("use_lo").values();
         AnomalyModes modes = new AnomalyModes(new boolean[]{both[0] == 1, both[1] == 1}, new boolean[]{lo[0] == 1, lo[1] == 1});
         FeatureAnomalies.Draws draws = new FeatureAnomalies.Draws(f.array("strength_lo").values(), f.array("strength_hi").values(),
-                draws(f, "lo", b), draws(f, "hi_both", b), draws(f, "hi_only", b), modes);
+                Stage2Fixtures.draws(f, "draw.lo.", b), Stage2Fixtures.draws(f, "draw.hi_both.", b), Stage2Fixtures.draws(f, "draw.hi_only.", b), modes);
         FeatureAnomalies.Batch batch = FeatureAnomalies.generate(f.tensor("enc_b", DType.F64), f.tensor("zt", DType.F64),
                 f.tensor("q_t", DType.F64), f.tensor("mask", DType.F64), dada, draws);
         assertSameValues("lo input", f.tensor("out.lo_input", DType.F64), batch.loInput());

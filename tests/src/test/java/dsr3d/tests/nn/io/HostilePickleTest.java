@@ -85,6 +85,7 @@ class HostilePickleTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("slow")
     void aMillionNestedListsFailCleanly(@TempDir Path dir) throws IOException {
         int n = 1_000_000;
         byte[] body = new byte[2 * n - 1];
