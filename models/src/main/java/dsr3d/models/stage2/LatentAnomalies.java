@@ -106,6 +106,10 @@ public final class LatentAnomalies {
         return Tensor.of(out, s).to(q.dtype());
     }
 
+    /** Positions per distance block: bounds the [rows, K] distance matrix (paper hi level: 9216
+     *  positions x 2048 codes would be 151 MB in double per sample; a block is 16 MB). */
+    static final int DISTANCE_ROWS = 1024;
+
     /** Step 1: [B, D, h, w] (flat) codewords at rank excluded(K) + offset of every position. */
     static double[] codebookPicks(Tensor z, Tensor codebook, double[] strength, int[][] offsets) {
         int b = z.size(0), d = z.size(1), h = z.size(2), w = z.size(3), k = codebook.size(0), hw = h * w;
@@ -115,28 +119,31 @@ public final class LatentAnomalies {
         for (int n = 0; n < b; n++) {
             int allowed = allowedRanks(strength[n], k);
             if (offsets[n].length != hw) throw new IllegalArgumentException("LatentAnomalies: " + offsets[n].length + " offsets for " + hw + " positions");
-            double[] dist = distances(z.slice(0, n, n + 1), codebook);        // [hw, K]
+            Tensor flat = z.slice(0, n, n + 1).detach().permute(0, 2, 3, 1).reshape(-1, d);   // [hw, D]
             double[] row = new double[k];
-            for (int i = 0; i < hw; i++) {
-                int u = offsets[n][i];
-                if (u < 0 || u >= allowed) throw new IllegalArgumentException("LatentAnomalies: offset " + u + " outside [0, " + allowed + ")");
-                System.arraycopy(dist, i * k, row, 0, k);
-                int code = codeAtRank(row, drop + u);
-                for (int c = 0; c < d; c++) out[(n * d + c) * hw + i] = e[code * d + c];
+            for (int from = 0; from < hw; from += DISTANCE_ROWS) {
+                int to = Math.min(hw, from + DISTANCE_ROWS);
+                double[] dist = distances(flat.slice(0, from, to), codebook);          // [to - from, K]
+                for (int i = from; i < to; i++) {
+                    int u = offsets[n][i];
+                    if (u < 0 || u >= allowed) throw new IllegalArgumentException("LatentAnomalies: offset " + u + " outside [0, " + allowed + ")");
+                    System.arraycopy(dist, (i - from) * k, row, 0, k);
+                    int code = codeAtRank(row, drop + u);
+                    for (int c = 0; c < d; c++) out[(n * d + c) * hw + i] = e[code * d + c];
+                }
             }
         }
         return out;
     }
 
-    /** Squared distances of one sample's positions to every code, [h*w, K] row-major, computed as
-     *  the official code does (||z||^2 + ||e||^2 - 2 z.e^T) in the features' dtype. */
-    static double[] distances(Tensor z1, Tensor codebook) {
+    /** Squared distances of feature rows [n, D] to every code, [n, K] row-major, computed as the
+     *  official code does (||z||^2 + ||e||^2 - 2 z.e^T) in the features' dtype. */
+    static double[] distances(Tensor rows, Tensor codebook) {
         try (NoGrad ignored = NoGrad.enter()) {
-            int d = z1.size(1);
-            Tensor flat = z1.detach().permute(0, 2, 3, 1).reshape(-1, d);       // [hw, D]
+            Tensor flat = rows.contiguous();                                      // [n, D]
             Tensor e = codebook.detach().to(flat.dtype());
             Tensor dist = flat.pow(2).sum(1, true).add(e.pow(2).sum(1, false))
-                    .sub(flat.matmul(e.transpose(0, 1)).mul(2));                 // [hw, K]
+                    .sub(flat.matmul(e.transpose(0, 1)).mul(2));                 // [n, K]
             return dist.toDoubleArray();
         }
     }

@@ -1,0 +1,170 @@
+package dsr3d.models.cli;
+
+import dsr3d.models.dada.Modality;
+import dsr3d.models.data.LoadOptions;
+import dsr3d.models.data.LoadedSample;
+import dsr3d.models.data.Mvtec3dDataset;
+import dsr3d.models.data.Preprocess3dsr;
+import dsr3d.models.data.Sample;
+import dsr3d.models.stage2.FrozenDada;
+import dsr3d.models.stage2.Stage2Data;
+import dsr3d.models.stage2.Stage2Run;
+import dsr3d.models.stage2.Stage2Model;
+import dsr3d.models.stage2.Stage2Trainer;
+import dsr3d.models.infer.DadaWeights;
+import dsr3d.models.dada.DadaConfig;
+import dsr3d.models.train.NonFiniteException;
+import dsr3d.tensor.cpu.simd.Parallel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ./3dsr train}: stage-2 training of one class (spec §4); see {@link Stage2Run} for the outputs. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train the 3DSR stage-2 networks (SR lo/hi, object decoder, U-Net) of one category on its",
+                "train/good images with a frozen DADA (spec section 4). Writes DIR/log.jsonl,",
+                "DIR/checkpoint.safetensors (whole state, for --resume), DIR/samples/step-N.png and",
+                "DIR/model.safetensors (the four networks, their configuration and the DADA's SHA-256)."})
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--dataset-base-dir", required = true, paramLabel = "D", description = "MVTec 3D-AD layout root (e.g. from ./3dsr synth).")
+    Path datasetBaseDir;
+
+    @Option(names = "--category", required = true, paramLabel = "C", description = "The category to train.")
+    String category;
+
+    @Option(names = "--dada", required = true, paramLabel = "FILE", description = "The trained DADA: our .safetensors or an official torch.save file.")
+    Path dada;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--preset", defaultValue = "paper", description = {"paper or small (default ${DEFAULT-VALUE}): must be the DADA's preset; the stage-2 widths",
+            "follow the DADA as in train_dsr.py (paper = the official networks) and the default image size is 384 / the DADA's."})
+    String preset;
+
+    @Option(names = "--modality", description = "rgbd, depth or rgb (default: the DADA's; must agree with it).")
+    String modality;
+
+    @Option(names = "--image-size", defaultValue = "0", description = "Training image side, a multiple of 32 (default: 384 for paper, the DADA's image size for small).")
+    int imageSize;
+
+    @Option(names = "--iterations", defaultValue = "30000", description = "Training iterations (default ${DEFAULT-VALUE}, the paper's 120 epochs of 250).")
+    long iterations;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default ${DEFAULT-VALUE}); x0.1 after 80% of the iterations.")
+    double lr;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed: initial weights, batches, anomalies (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (default: all processors; a resume must use the same count for identical bits).")
+    int threads;
+
+    @Option(names = "--checkpoint-every", defaultValue = "250", description = "Write DIR/checkpoint.safetensors every N steps and at the end (default ${DEFAULT-VALUE}).")
+    long checkpointEvery;
+
+    @Option(names = "--resume", description = "Continue the run in DIR from DIR/checkpoint.safetensors (bit for bit).")
+    boolean resume;
+
+    @Option(names = "--validate-every", defaultValue = "0", description = "Log the image AUROC on the test split every N steps (0 = never; logging only).")
+    long validateEvery;
+
+    @Option(names = "--sample-every", defaultValue = "0", description = "Write DIR/samples/step-N.png every N steps (0 = never).")
+    long sampleEvery;
+
+    @Option(names = "--mask-alignment", defaultValue = "official", description = "official (mask from the un-rotated foreground, as the code) or rotated (the fix).")
+    String maskAlignment;
+
+    @Option(names = "--stop-after", hidden = true, defaultValue = "0", description = "Stop after step N as a kill would (tests of --resume).")
+    long stopAfter;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        if (threads > 0) Parallel.setThreads(threads);
+        Stage2Data.MaskAlignment alignment = switch (maskAlignment.toLowerCase(Locale.ROOT)) {
+            case "official" -> Stage2Data.MaskAlignment.OFFICIAL_UNROTATED;
+            case "rotated" -> Stage2Data.MaskAlignment.ROTATED_FOREGROUND;
+            default -> throw new IllegalArgumentException("--mask-alignment must be official or rotated, got '" + maskAlignment + "'");
+        };
+        Modality wanted = modality == null ? null : Modality.parse(modality);
+        Stage2Run.Settings settings = new Stage2Run.Settings(checkpointEvery, validateEvery, sampleEvery, Math.min(batch, 4));
+        Stage2Trainer.Options options = new Stage2Trainer.Options(iterations, batch, lr, seed);
+        if (!preset.equals("paper") && !preset.equals("small")) throw new IllegalArgumentException("--preset must be paper or small, got '" + preset + "'");
+
+        DadaWeights.Loaded d = DadaWeights.load(dada, 0);
+        DadaConfig dc = d.model().config();
+        Modality m = dc.modality();
+        if (wanted != null && wanted != m)
+            throw new IllegalArgumentException("--modality " + wanted.cliName() + " but the DADA " + dada + " is a " + m.cliName() + " model");
+        DadaConfig presetDada = DadaConfig.preset(preset, m, dc.groups() == 1).withImageSize(dc.imageSize());
+        if (!presetDada.equals(dc))
+            throw new IllegalArgumentException("--preset " + preset + " but the DADA " + dada + " has other sizes (" + dc.toJson()
+                    + "); the stage-2 widths follow the DADA, use the preset it was trained with");
+        int size = imageSize > 0 ? imageSize : preset.equals("paper") ? Preprocess3dsr.SIZE : dc.imageSize();
+        Stage2Model.Config config = Stage2Model.Config.forDada(dc, size);
+
+        PrintStream err = System.err;
+        Mvtec3dDataset ds = Mvtec3dDataset.open(datasetBaseDir, new LoadOptions(size, Preprocess3dsr.GtMode.NEAREST_BINARY));
+        List<Sample> goods = ds.samples(category, "train", "good");
+        if (goods.isEmpty()) throw new IllegalArgumentException("category '" + category + "' has no train/good images under " + datasetBaseDir);
+        List<LoadedSample> train = load("train images", goods);
+        List<LoadedSample> test = validateEvery > 0 ? load("test images", ds.samples(category, "test").toList()) : List.of();
+        Stage2Trainer trainer = new Stage2Trainer(new FrozenDada(d.model()), config, new Stage2Data(train, alignment), options);
+        err.printf(Locale.ROOT, "train: %s/%s, %d images at %d, modality %s, preset %s (%,d parameters), batch %d, %d iterations, %d threads%n",
+                datasetBaseDir, category, train.size(), size, m.cliName(), preset, trainer.networks().parameterCount(), batch, iterations, Parallel.threads());
+
+        Progress progress = new Progress("train", iterations);
+        long[] first = {-1};
+        long reached;
+        try {
+            reached = Stage2Run.run(trainer, d.sha256(), out, settings, test, resume, stopAfter > 0 ? stopAfter : Long.MAX_VALUE, (step, row) -> {
+                if (first[0] < 0 && step > 1) progress.advance(step - 1, null);   // a resumed run's bar starts where it was
+                first[0] = step;
+                progress.advance(1, note(step, row));
+            });
+        } catch (NonFiniteException e) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": error: " + e.getMessage());
+            return 1;
+        }
+        progress.done();
+        if (reached == iterations) err.println("train: wrote " + out.resolve(Stage2Run.MODEL));
+        else err.println("train: stopped after step " + reached + "; --resume continues");
+        return 0;
+    }
+
+    private static List<LoadedSample> load(String what, List<Sample> samples) {
+        List<LoadedSample> out = new ArrayList<>();
+        Progress p = new Progress("load " + what, Math.max(1, samples.size()));
+        for (Sample s : samples) {
+            out.add(s.load());
+            p.advance(1, s.stem());
+        }
+        p.done();
+        return out;
+    }
+
+    private static String note(long step, Map<String, Double> row) {
+        StringBuilder b = new StringBuilder("step ").append(step);
+        row.forEach((k, v) -> {
+            if (!k.equals("seconds")) b.append(String.format(Locale.ROOT, " %s %.4g", k, v));
+        });
+        return b.toString();
+    }
+}
