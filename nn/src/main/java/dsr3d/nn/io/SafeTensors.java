@@ -198,6 +198,7 @@ public final class SafeTensors {
         for (Map.Entry<String, JsonElement> kv : header.entrySet()) {
             String name = kv.getKey();
             if (name.equals(METADATA)) continue;
+            if (name.isEmpty()) throw new CheckpointFormatException(file, "header has a tensor with an empty name");
             if (!kv.getValue().isJsonObject()) throw new CheckpointFormatException(file, "tensor '" + name + "': header entry is not an object");
             JsonObject o = kv.getValue().getAsJsonObject();
             String where = "tensor '" + name + "'";
