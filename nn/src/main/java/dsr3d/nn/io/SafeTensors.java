@@ -49,7 +49,7 @@ import java.util.Map;
  * <p>Reading validates everything before allocating tensor memory: header length against the file
  * size (and a 100 MB cap), strict JSON, known dtypes, non-negative shapes with fewer than 2^31
  * elements, byte sizes equal to numel x dtype size, offsets inside the data, no overlap and no
- * holes (as the reference reader requires). Data is read in 1 MiB chunks from a FileChannel, so a
+ * holes (as the reference reader requires). Data is read in 1 MiB chunks from the file channel, so a
  * file larger than memory fails on allocation of a legitimately huge tensor, never on a lying
  * header. Dtypes: F32, F64, I32 map to themselves; I64 is narrowed to I32 (error naming the
  * tensor on overflow); F16 and BF16 widen to F32. Others (bool, u8, ...) are refused.
@@ -198,6 +198,7 @@ public final class SafeTensors {
         for (Map.Entry<String, JsonElement> kv : header.entrySet()) {
             String name = kv.getKey();
             if (name.equals(METADATA)) continue;
+            if (name.isEmpty()) throw new CheckpointFormatException(file, "header has a tensor with an empty name");
             if (!kv.getValue().isJsonObject()) throw new CheckpointFormatException(file, "tensor '" + name + "': header entry is not an object");
             JsonObject o = kv.getValue().getAsJsonObject();
             String where = "tensor '" + name + "'";

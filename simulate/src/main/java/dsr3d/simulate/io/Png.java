@@ -3,8 +3,6 @@ package dsr3d.simulate.io;
 import dsr3d.tensor.io.AtomicFiles;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
-import javax.imageio.stream.FileImageInputStream;
-import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
@@ -16,8 +14,10 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * PNG (and, for reading RGB, any format ImageIO decodes, e.g. JPEG) through javax.imageio.
@@ -56,7 +56,7 @@ public final class Png {
      * same ImageIO decoder and checks, without a file (the fuzz test reads 10^6 inputs this way).
      */
     public static ByteImage readGray8(byte[] png, String name) throws IOException {
-        return gray8(decode(new MemoryCacheImageInputStream(new ByteArrayInputStream(png)), name), name);
+        return gray8(decode(png, name), name);
     }
 
     private static ByteImage gray8(BufferedImage img, String file) throws IOException {
@@ -123,17 +123,60 @@ public final class Png {
 
     private static BufferedImage read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
-        return decode(new FileImageInputStream(file.toFile()), file.toString());
+        return decode(Files.readAllBytes(file), file.toString());
     }
 
-    private static BufferedImage decode(ImageInputStream in, String file) throws IOException {
+    /** Decodes an image file's bytes (files and the in-memory readers alike). */
+    private static BufferedImage decode(byte[] bytes, String file) throws IOException {
+        checkPngSize(bytes, file);
         BufferedImage img;
         try {
-            img = ImageIO.read(in); // ImageIO.read closes the stream
+            img = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))); // ImageIO.read closes the stream
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": cannot decode image: " + e.getMessage(), e);
         }
         if (img == null) throw new IOException(file + ": not an image format ImageIO can read");
         return img;
+    }
+
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    /** Deflate's largest possible expansion is about 1032:1; with a margin. */
+    private static final long MAX_INFLATE_RATIO = 1100;
+
+    /**
+     * Refuses a PNG whose IHDR declares more pixel data than its IDAT chunks can possibly hold
+     * (w x h x bits per pixel / 8 bytes, a lower bound interlaced or not, against 1100 times the
+     * compressed bytes). ImageIO would otherwise allocate and walk the declared image first: a
+     * few damaged header bytes cost gigabytes and seconds. Never refuses a complete PNG; anything
+     * that is not a well-formed chunk sequence is left to ImageIO to judge.
+     */
+    private static void checkPngSize(byte[] b, String file) throws IOException {
+        if (b.length < 8 || !Arrays.equals(b, 0, 8, PNG_SIGNATURE, 0, 8)) return;
+        long width = -1, height = -1, bitsPerPixel = -1, idat = 0;
+        for (int p = 8; p + 12 <= b.length; ) {
+            long len = u32(b, p);
+            if (len > b.length - p - 12) break;
+            String type = new String(b, p + 4, 4, StandardCharsets.ISO_8859_1);
+            if (type.equals("IHDR") && len >= 13) {
+                width = u32(b, p + 8);
+                height = u32(b, p + 12);
+                int samples = switch (b[p + 17]) { case 0, 3 -> 1; case 4 -> 2; case 2 -> 3; case 6 -> 4; default -> -1; };
+                bitsPerPixel = samples < 0 ? -1 : samples * (b[p + 16] & 0xff);
+            } else if (type.equals("IDAT")) {
+                idat += len;
+            } else if (type.equals("IEND")) {
+                break;
+            }
+            p += 12 + (int) len;
+        }
+        if (width < 0 || bitsPerPixel <= 0) return;
+        double rawBytes = (double) width * height * bitsPerPixel / 8;
+        if (rawBytes > MAX_INFLATE_RATIO * (idat + 1))
+            throw new IOException(file + ": PNG declares " + width + "x" + height + " pixels (" + (long) rawBytes
+                    + " bytes) but holds only " + idat + " compressed bytes (truncated or damaged)");
+    }
+
+    private static long u32(byte[] b, int p) {
+        return (b[p] & 0xffL) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
     }
 }

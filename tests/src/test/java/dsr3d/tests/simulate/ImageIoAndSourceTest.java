@@ -58,6 +58,27 @@ class ImageIoAndSourceTest {
     }
 
     @Test
+    void refusesAPngDeclaringMorePixelsThanItsDataCanHold() throws IOException {
+        // All zeros compress close to deflate's limit (about 1000:1): still read, from file and bytes.
+        Path flat = dir.resolve("flat.png");
+        Png.writeGray8(flat, new ByteImage(1000, 1000, 1, new byte[1000 * 1000]));
+        assertEquals(1000 * 1000, Png.readGray8(flat).data().length);
+        byte[] small = Files.readAllBytes(flat);
+        assertEquals(1000 * 1000, Png.readGray8(small, "flat.png").data().length);
+        // An 8x6 mask whose IHDR width gets a damaged high byte: 0x10000008 columns.
+        Path f = dir.resolve("m.png");
+        Png.writeGray8(f, new ByteImage(8, 6, 1, new byte[48]));
+        byte[] b = Files.readAllBytes(f);
+        assertEquals(8, b[19]);      // IHDR data starts at byte 16: width (4 bytes, big-endian), height
+        b[16] = 0x10;
+        Files.write(f, b);
+        IOException e = assertThrows(IOException.class, () -> Png.readGray8(f));
+        assertTrue(e.getMessage().contains("m.png: PNG declares 268435464x6 pixels"), e.getMessage());
+        e = assertThrows(IOException.class, () -> Png.readGray8(b, "mem.png"));
+        assertTrue(e.getMessage().contains("mem.png: PNG declares 268435464x6 pixels"), e.getMessage());
+    }
+
+    @Test
     void folderSourceFindsNestedJpegAndPngAndResizes() throws IOException {
         Path a = Files.createDirectories(dir.resolve("train/n01"));
         Path b = Files.createDirectories(dir.resolve("train/n02"));

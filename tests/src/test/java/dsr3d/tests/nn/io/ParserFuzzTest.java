@@ -29,6 +29,9 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * The slow suite's fuzz runs: 10^6 mutants of a valid input per parser (TIFF, PNG, safetensors,
  * torch zip + pickle, the Eyecandies YAML subset). Each must be accepted or refused with the
@@ -76,6 +79,7 @@ class ParserFuzzTest {
         Path f = dir.resolve("seed.png");
         Png.writeGray8(f, new ByteImage(8, 6, 1, g));
         byte[] seed = Files.readAllBytes(f);
+        assertArrayEquals(g, Png.readGray8(seed, "seed.png").data());
         Fuzz.run("PNG", seed, INPUTS, 2, IOException.class, INPUTS / 4, b -> Png.readGray8(b, "fuzz.png"));
     }
 
@@ -88,6 +92,9 @@ class ParserFuzzTest {
         SafeTensors.write(f, t, Map.of("k", "v"));
         byte[] seed = Files.readAllBytes(f);
         Path name = Path.of("fuzz.safetensors");
+        try (MemoryChannel ch = new MemoryChannel(seed)) {
+            assertEquals(SafeTensors.read(f).tensors().keySet(), SafeTensors.read(ch, name).tensors().keySet());
+        }
         Fuzz.run("safetensors", seed, INPUTS, 3, CheckpointFormatException.class, INPUTS / 4, b -> {
             try (MemoryChannel ch = new MemoryChannel(b)) {
                 SafeTensors.read(ch, name);
@@ -116,6 +123,8 @@ class ParserFuzzTest {
         org.junit.jupiter.api.Assertions.assertNotNull(pickle, "state_dict.pt has no data.pkl");
         int pickleInputs = INPUTS - TORCH_ZIP_INPUTS;
         Path name = Path.of("fuzz.pt");
+        // the unzipped entry point reads the unmutated seed as the file reader does
+        assertEquals(CheckpointFiles.read(fixture).tensors().keySet(), TorchZip.read(name, pickle, storages).tensors().keySet());
         Fuzz.run("torch pickle", pickle, pickleInputs, 4, CheckpointFormatException.class, pickleInputs / 4,
                 b -> TorchZip.read(name, b, storages));
         Path in = dir.resolve("fuzz.pt");

@@ -132,6 +132,7 @@ class SafeTensorsTest {
             "[1,2]                                                                          | 0  | does not start with '{'",
             "{'w':{'dtype':'F32','shape':[1],'data_offsets':[0,4]},'w':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}} | 4 | names 'w' twice",
             "{'w':{'dtype':'F32','shape':[1],'data_offsets':[0,4],'x':[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}} | 4 | deeper than 16 levels",
+            "{'':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}}                         | 4  | a tensor with an empty name",   // found by ParserFuzzTest
     })
     void malformedHeadersAreRefusedNamingFileAndTensor(String header, int dataBytes, String problem, @TempDir Path dir) throws IOException {
         Path f = craft(dir, header.replace('\'', '"'), Math.abs(dataBytes));
