@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * Parameters, MACs and activation memory of named modules ("dada"; stage 2 adds "sr_lo", "sr_hi",
- * "decode", "seg" with {@link #add}), measured on an executed forward rather than from a formula
+ * "decode", "seg" with {@link #add}, see {@code ./3dsr model summary}), measured on an executed forward rather than from a formula
  * table: run the forward with gradients on (eval mode, so nothing is updated), then walk the
  * autograd graph below its outputs.
  * <ul>
@@ -37,6 +37,8 @@ import java.util.Set;
 public final class ModelSummary {
     private final LinkedHashMap<String, Module> modules = new LinkedHashMap<>();
     private final Map<String, Long> macs = new LinkedHashMap<>(), activation = new LinkedHashMap<>();
+    private final Map<Tensor, String> ownerOverride = new IdentityHashMap<>();
+    private final Set<Storage> storages = Collections.newSetFromMap(new IdentityHashMap<>());
     private long activationTotal;
 
     /** Registers a top-level module under a name; its children are reported as name.child. */
@@ -46,17 +48,25 @@ public final class ModelSummary {
         return this;
     }
 
+    /** The weight ops of m's parameters count under the dotted name {@code as} (e.g. a DADA module
+     *  that a stage-2 step executes again on its own input) in the walks that follow. */
+    public ModelSummary attribute(Module m, String as) {
+        m.parameters().forEach(t -> ownerOverride.put(t, as));
+        return this;
+    }
+
     /** MACs done outside the graph (VQ searches) under a dotted module name. */
     public void addMacs(String module, long n) {
         for (String p : prefixes(module)) macs.merge(p, n, Long::sum);
     }
 
-    /** Walks the graph below roots and accumulates MACs and activation memory. */
+    /** Walks the graph below roots and accumulates MACs and activation memory. Several walks (of
+     *  graphs cut apart with detach) add up; a storage held by more than one counts once. */
     public void measure(List<Tensor> roots) {
         Map<Tensor, String> owner = new IdentityHashMap<>();
         modules.forEach((name, m) -> m.namedParameters().forEach((k, t) -> owner.put(t, name + "." + k.substring(0, Math.max(0, k.lastIndexOf('.'))))));
+        owner.putAll(ownerOverride);
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<Storage> storages = Collections.newSetFromMap(new IdentityHashMap<>());
         Set<Storage> params = Collections.newSetFromMap(new IdentityHashMap<>());
         owner.keySet().forEach(t -> params.add(t.storage()));
         Deque<Tensor> todo = new ArrayDeque<>(roots);
@@ -124,6 +134,8 @@ public final class ModelSummary {
                 String key = e.getKey() + "." + k;
                 if (src.containsKey(key)) out.put(key, src.get(key));
             }
+            for (String key : new java.util.TreeSet<>(ownerOverride.values()))   // attributed from elsewhere
+                if (key.startsWith(e.getKey() + ".") && src.containsKey(key) && !out.containsKey(key)) out.put(key, src.get(key));
         }
         out.put("total", total);
         return out;
