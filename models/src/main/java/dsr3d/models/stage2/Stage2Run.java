@@ -18,7 +18,8 @@ import java.util.Map;
  * A stage-2 training run in its output folder DIR, through the shared {@link TrainingLoop}:
  * <ul>
  *   <li>{@code DIR/log.jsonl}: per step {"step", "loss", "feature_lo", "feature_hi", "image",
- *       "focal", "mask_l1", "lr", "seconds" (since the run started)} and "image_auroc" on
+ *       "focal", "mask_l1", "prob_in", "prob_out" ({@link MaskProbability}), "lr",
+ *       "seconds" (since the run started)} and "image_auroc" on
  *       validation steps;</li>
  *   <li>{@code DIR/checkpoint.safetensors} every checkpointEvery steps and at the end (whole state,
  *       atomic); a resumed run cuts the log after the checkpoint's step and continues;</li>
@@ -69,9 +70,10 @@ public final class Stage2Run {
 
             @Override public Map<String, Number> metrics() {
                 long step = last[0].step();
+                Map<String, Number> m = new LinkedHashMap<>(MaskProbability.of(last[0].forward().logits(), last[0].anomalies().groundTruth()));
                 if (s.validateEvery() > 0 && step % s.validateEvery() == 0 && !validation.isEmpty())
-                    return Map.of("image_auroc", Stage2Validation.imageAuroc(t.dada(), t.config(), t.networks().nets(), validation, s.validationBatch()));
-                return Map.of();
+                    m.put("image_auroc", Stage2Validation.imageAuroc(t.dada(), t.config(), t.networks().nets(), validation, s.validationBatch()));
+                return m;
             }
 
             @Override public void afterStep(long step) throws IOException {
