@@ -59,6 +59,12 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--defect-scale", defaultValue = "1", paramLabel = "F",
+            description = {"Multiply every defect's size by F (default ${DEFAULT-VALUE}: the benchmark, defects sized in fractions",
+                    "of the image side). The demo uses 2 at 64 x 64, where a benchmark defect (a few pixels) is smaller",
+                    "than one 4 x 4-pixel code cell of the DADA's hi level."})
+    double defectScale;
+
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads (default: all processors). The output does not depend on it.")
     int threads;
 
@@ -78,7 +84,8 @@ public final class SynthCommand implements Callable<Integer> {
         if (size < 32) throw new IllegalArgumentException("--size must be >= 32, got " + size);
         List<String> cats = categories.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).distinct().toList();
         for (String c : cats) SynthCategory.byName(c);   // IllegalArgumentException naming the valid ones
-        SynthDataset.Config config = new SynthDataset.Config(cats, size, train, val, test, seed, workers);
+        if (!(defectScale > 0) || defectScale > 8) throw new IllegalArgumentException("--defect-scale must be in (0, 8], got " + defectScale);
+        SynthDataset.Config config = new SynthDataset.Config(cats, size, train, val, test, seed, workers, defectScale);
         for (String c : cats) prepare(out.resolve(c));
 
         long t0 = System.nanoTime();
@@ -98,6 +105,7 @@ public final class SynthCommand implements Callable<Integer> {
             m.put("validation", val);
             m.put("test", test);
             m.put("seed", seed);
+            m.put("defect_scale", defectScale);
             m.put("threads", workers);
             m.put("images", total);
             m.put("seconds", seconds);

@@ -7,7 +7,9 @@ import dsr3d.simulate.noise.Perlin;
  * Puts one defect on an object: geometric ones change {@code height} (metres), the colour one
  * changes {@code albedo}; each writes its class id into {@code gt} where it made a visible
  * change on the object. Defects are centred at a random "core" pixel of the object, and sized in
- * fractions of the image side so they look the same at any resolution.
+ * fractions of the image side so they look the same at any resolution; {@code scale} multiplies
+ * those fractions (1 = the benchmark; larger for small images, where a defect of a few pixels is
+ * smaller than one 4 x 4 code cell of the DADA's hi level).
  */
 final class Defects {
     private Defects() {}
@@ -15,16 +17,16 @@ final class Defects {
     /** Relief below this (metres) is not counted as defective in the ground truth. */
     static final double GT_RELIEF = 0.0004;
 
-    /** Applies {@code type}; returns the number of gt pixels written (> 0 when the object has a core). */
-    static int apply(DefectType type, ObjectModel obj, float[] height, float[] albedo, byte[] gt, Rng rng) {
+    /** Applies {@code type} at size {@code scale}; returns the number of gt pixels written (> 0 when the object has a core). */
+    static int apply(DefectType type, ObjectModel obj, float[] height, float[] albedo, byte[] gt, Rng rng, double scale) {
         int size = obj.size();
         int centre = pickCore(obj, rng);
         double cx = centre % size, cy = centre / size;
         float[] before = height.clone();
         switch (type) {
-            case BUMP, DENT -> blob(height, size, cx, cy, rng, type == DefectType.BUMP ? 1 : -1);
-            case CRACK -> crack(height, size, cx, cy, rng);
-            case COLOR -> { return stain(albedo, obj, gt, cx, cy, rng, type.classId()); }
+            case BUMP, DENT -> blob(height, size * scale, size, cx, cy, rng, type == DefectType.BUMP ? 1 : -1);
+            case CRACK -> crack(height, size * scale, size, cx, cy, rng);
+            case COLOR -> { return stain(albedo, obj, gt, size * scale, cx, cy, rng, type.classId()); }
         }
         int count = 0;
         for (int i = 0; i < gt.length; i++)
@@ -42,9 +44,9 @@ final class Defects {
         throw new AssertionError();
     }
 
-    /** A smooth round bump (sign +1) or dent (-1), 2.5-4 mm deep, radius 4-7 % of the image. */
-    private static void blob(float[] height, int size, double cx, double cy, Rng rng, int sign) {
-        double r = size * rng.uniform(0.04, 0.07), depth = rng.uniform(0.0025, 0.004);
+    /** A smooth round bump (sign +1) or dent (-1), 2.5-4 mm deep, radius 4-7 % of {@code extent} (the scaled image side). */
+    private static void blob(float[] height, double extent, int size, double cx, double cy, Rng rng, int sign) {
+        double r = extent * rng.uniform(0.04, 0.07), depth = rng.uniform(0.0025, 0.004);
         double aspect = rng.uniform(0.6, 1), ang = rng.uniform(0, Math.PI), ca = Math.cos(ang), sa = Math.sin(ang);
         for (int y = (int) Math.max(0, cy - r - 1); y <= Math.min(size - 1, cy + r + 1); y++)
             for (int x = (int) Math.max(0, cx - r - 1); x <= Math.min(size - 1, cx + r + 1); x++) {
@@ -59,7 +61,7 @@ final class Defects {
     }
 
     /** A random-walk crack: a polyline of 4-8 segments, a V-groove 1.5-3 px wide (at 384) and 2.5-4 mm deep. */
-    private static void crack(float[] height, int size, double cx, double cy, Rng rng) {
+    private static void crack(float[] height, double extent, int size, double cx, double cy, Rng rng) {
         int segments = rng.intBetween(4, 8);
         double[] px = new double[segments + 1], py = new double[segments + 1];
         px[0] = cx;
@@ -67,11 +69,11 @@ final class Defects {
         double heading = rng.uniform(0, 2 * Math.PI);
         for (int s = 1; s <= segments; s++) {
             heading += rng.uniform(-0.7, 0.7);
-            double len = size * rng.uniform(0.025, 0.05);
+            double len = extent * rng.uniform(0.025, 0.05);
             px[s] = px[s - 1] + len * Math.cos(heading);
             py[s] = py[s - 1] + len * Math.sin(heading);
         }
-        double halfWidth = Math.max(1.0, size * rng.uniform(0.002, 0.004)) , depth = rng.uniform(0.0025, 0.004);
+        double halfWidth = Math.max(1.0, extent * rng.uniform(0.002, 0.004)), depth = rng.uniform(0.0025, 0.004);
         double minX = Double.MAX_VALUE, maxX = -1, minY = Double.MAX_VALUE, maxY = -1;
         for (int s = 0; s <= segments; s++) { minX = Math.min(minX, px[s]); maxX = Math.max(maxX, px[s]); minY = Math.min(minY, py[s]); maxY = Math.max(maxY, py[s]); }
         for (int y = (int) Math.max(0, minY - halfWidth - 1); y <= Math.min(size - 1, maxY + halfWidth + 1); y++)
@@ -108,9 +110,9 @@ final class Defects {
     }
 
     /** A stain: a noisy blob of a foreign colour (dark, rust, blue or green), albedo only. */
-    private static int stain(float[] albedo, ObjectModel obj, byte[] gt, double cx, double cy, Rng rng, int classId) {
+    private static int stain(float[] albedo, ObjectModel obj, byte[] gt, double extent, double cx, double cy, Rng rng, int classId) {
         int size = obj.size(), n = size * size;
-        double r = size * rng.uniform(0.045, 0.08);
+        double r = extent * rng.uniform(0.045, 0.08);
         float[] colour = stainColour(albedo, n, (int) cy * size + (int) cx, rng);
         double opacity = rng.uniform(0.65, 0.9);
         int box = (int) Math.ceil(2 * r) + 2;

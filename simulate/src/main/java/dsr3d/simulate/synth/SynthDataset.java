@@ -52,9 +52,17 @@ public final class SynthDataset {
      * @param size       image side in pixels (square images)
      * @param test       test images per category, split as evenly as possible over {@link #TEST_TYPES}
      * @param threads    worker threads (the output does not depend on it)
+     * @param defectScale multiplies every defect's size (1 = the benchmark, sized in fractions of the image side)
      */
-    public record Config(List<String> categories, int size, int train, int validation, int test, long seed, int threads) {
+    public record Config(List<String> categories, int size, int train, int validation, int test, long seed, int threads,
+                         double defectScale) {
+        /** The benchmark's defect sizes. */
+        public Config(List<String> categories, int size, int train, int validation, int test, long seed, int threads) {
+            this(categories, size, train, validation, test, seed, threads, 1.0);
+        }
+
         public Config {
+            if (!(defectScale > 0) || defectScale > 8) throw new IllegalArgumentException("defect scale must be in (0, 8], got " + defectScale);
             categories = List.copyOf(Objects.requireNonNull(categories, "categories"));
             if (categories.isEmpty()) throw new IllegalArgumentException("categories: need at least one");
             for (String c : categories) SynthCategory.byName(c);
@@ -105,7 +113,7 @@ public final class SynthDataset {
             List<Future<?>> done = new ArrayList<>();
             for (Job job : jobs)
                 done.add(pool.submit(() -> {
-                    makeImage(job, config.size());
+                    makeImage(job, config.size(), config.defectScale());
                     synchronized (onImage) { onImage.accept(job.category().name() + "/" + job.dir().getFileName()); }
                     return null;
                 }));
@@ -131,7 +139,7 @@ public final class SynthDataset {
 
     /** Renders one sample of {@code category} with defect folder {@code type} ("good", "bump", ...). */
     public static Sample sample(SynthCategory category, String type, int size, Rng rng) {
-        return sample(category, type, size, rng, true);
+        return sample(category, type, size, rng, true, 1.0);
     }
 
     /**
@@ -140,6 +148,11 @@ public final class SynthDataset {
      * is how the tests see exactly what a defect changed.
      */
     public static Sample sample(SynthCategory category, String type, int size, Rng rng, boolean withDefects) {
+        return sample(category, type, size, rng, withDefects, 1.0);
+    }
+
+    /** As above with the defects' sizes multiplied by {@code defectScale}. */
+    public static Sample sample(SynthCategory category, String type, int size, Rng rng, boolean withDefects, double defectScale) {
         if (!TEST_TYPES.contains(type)) throw new IllegalArgumentException("unknown test type '" + type + "'; expected one of " + TEST_TYPES);
         // Separate streams for object, defects and rendering, so that defects change nothing else.
         Rng objectRng = rng.split(), defectRng = rng.split(), renderRng = rng.split();
@@ -151,18 +164,18 @@ public final class SynthDataset {
                 case "good" -> { }
                 case "combined" -> {
                     List<DefectType> geo = DefectType.geometricTypes();
-                    Defects.apply(geo.get(defectRng.nextInt(geo.size())), obj, height, albedo, gt, defectRng);
-                    Defects.apply(DefectType.COLOR, obj, height, albedo, gt, defectRng);
+                    Defects.apply(geo.get(defectRng.nextInt(geo.size())), obj, height, albedo, gt, defectRng, defectScale);
+                    Defects.apply(DefectType.COLOR, obj, height, albedo, gt, defectRng, defectScale);
                 }
-                default -> Defects.apply(DefectType.valueOf(type.toUpperCase(Locale.ROOT)), obj, height, albedo, gt, defectRng);
+                default -> Defects.apply(DefectType.valueOf(type.toUpperCase(Locale.ROOT)), obj, height, albedo, gt, defectRng, defectScale);
             }
         }
         SceneRenderer.Rendered r = SceneRenderer.render(obj, height, albedo, renderRng);
         return new Sample(r.rgb(), r.xyz(), new ByteImage(size, size, 1, gt));
     }
 
-    private static void makeImage(Job job, int size) throws IOException {
-        Sample s = sample(job.category(), job.type(), size, job.rng());
+    private static void makeImage(Job job, int size, double defectScale) throws IOException {
+        Sample s = sample(job.category(), job.type(), size, job.rng(), true, defectScale);
         String stem = String.format(Locale.ROOT, "%03d", job.index());
         Png.writeRgb(job.dir().resolve("rgb/" + stem + ".png"), s.rgb());
         Tiff.writeFloat(job.dir().resolve("xyz/" + stem + ".tiff"), s.xyz());
