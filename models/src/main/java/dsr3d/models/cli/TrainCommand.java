@@ -1,18 +1,12 @@
 package dsr3d.models.cli;
 
 import dsr3d.models.dada.Modality;
-import dsr3d.models.data.LoadOptions;
 import dsr3d.models.data.LoadedSample;
-import dsr3d.models.data.Mvtec3dDataset;
-import dsr3d.models.data.Preprocess3dsr;
 import dsr3d.models.data.Sample;
-import dsr3d.models.stage2.FrozenDada;
 import dsr3d.models.stage2.Stage2Data;
 import dsr3d.models.stage2.Stage2Run;
-import dsr3d.models.stage2.Stage2Model;
 import dsr3d.models.stage2.Stage2Trainer;
-import dsr3d.models.infer.DadaWeights;
-import dsr3d.models.dada.DadaConfig;
+import dsr3d.models.stage2.Stage2Training;
 import dsr3d.models.train.NonFiniteException;
 import dsr3d.tensor.cpu.simd.Parallel;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,35 +100,17 @@ public final class TrainCommand implements Callable<Integer> {
         Modality wanted = modality == null ? null : Modality.parse(modality);
         Stage2Run.Settings settings = new Stage2Run.Settings(checkpointEvery, validateEvery, sampleEvery, Math.min(batch, 4));
         Stage2Trainer.Options options = new Stage2Trainer.Options(iterations, batch, lr, seed);
-        if (!preset.equals("paper") && !preset.equals("small")) throw new IllegalArgumentException("--preset must be paper or small, got '" + preset + "'");
-
-        DadaWeights.Loaded d = DadaWeights.load(dada, 0);
-        DadaConfig dc = d.model().config();
-        Modality m = dc.modality();
-        if (wanted != null && wanted != m)
-            throw new IllegalArgumentException("--modality " + wanted.cliName() + " but the DADA " + dada + " is a " + m.cliName() + " model");
-        DadaConfig presetDada = DadaConfig.preset(preset, m, dc.groups() == 1).withImageSize(dc.imageSize());
-        if (!presetDada.equals(dc))
-            throw new IllegalArgumentException("--preset " + preset + " but the DADA " + dada + " has other sizes (" + dc.toJson()
-                    + "); the stage-2 widths follow the DADA, use the preset it was trained with");
-        int size = imageSize > 0 ? imageSize : preset.equals("paper") ? Preprocess3dsr.SIZE : dc.imageSize();
-        Stage2Model.Config config = Stage2Model.Config.forDada(dc, size);
-
+        Stage2Training.Request request = new Stage2Training.Request(datasetBaseDir, category, dada, out, preset, wanted, imageSize,
+                options, settings, alignment);
+        Stage2Training.Prepared prepared = Stage2Training.prepare(request, TrainCommand::load);
         PrintStream err = System.err;
-        Mvtec3dDataset ds = Mvtec3dDataset.open(datasetBaseDir, new LoadOptions(size, Preprocess3dsr.GtMode.NEAREST_BINARY));
-        List<Sample> goods = ds.samples(category, "train", "good");
-        if (goods.isEmpty()) throw new IllegalArgumentException("category '" + category + "' has no train/good images under " + datasetBaseDir);
-        List<LoadedSample> train = load("train images", goods);
-        List<LoadedSample> test = validateEvery > 0 ? load("test images", ds.samples(category, "test").toList()) : List.of();
-        Stage2Trainer trainer = new Stage2Trainer(new FrozenDada(d.model()), config, new Stage2Data(train, alignment), options);
-        err.printf(Locale.ROOT, "train: %s/%s, %d images at %d, modality %s, preset %s (%,d parameters), batch %d, %d iterations, %d threads%n",
-                datasetBaseDir, category, train.size(), size, m.cliName(), preset, trainer.networks().parameterCount(), batch, iterations, Parallel.threads());
+        err.printf(Locale.ROOT, "train: %s, %d threads%n", prepared.summary(), Parallel.threads());
 
         Progress progress = new Progress("train", iterations);
         long[] first = {-1};
         long reached;
         try {
-            reached = Stage2Run.run(trainer, d.sha256(), out, settings, test, resume, stopAfter > 0 ? stopAfter : Long.MAX_VALUE, (step, row) -> {
+            reached = prepared.run(resume, stopAfter > 0 ? stopAfter : Long.MAX_VALUE, (step, row) -> {
                 if (first[0] < 0 && step > 1) progress.advance(step - 1, null);   // a resumed run's bar starts where it was
                 first[0] = step;
                 progress.advance(1, note(step, row));
