@@ -88,7 +88,7 @@ public record DemoPlan(Path dir, List<String> categories, long seed, int threads
 
     /** One category's stage-2 training (runs on one core: the demo trains the categories side by side). */
     public Stage2Training.Request trainRequest(String category) {
-        return new Stage2Training.Request(data(), category, dada(), run(category), "small", null, 0,
+        return new Stage2Training.Request(data(), category, dada(), run(category), "small", null, imageSize,
                 new Stage2Trainer.Options(iterations, batch, lr, seed),
                 new Stage2Run.Settings(Math.max(1, iterations / 4), validateEvery, 0, 4),
                 Stage2Data.MaskAlignment.OFFICIAL_UNROTATED);
