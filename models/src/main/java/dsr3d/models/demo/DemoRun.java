@@ -3,7 +3,6 @@ package dsr3d.models.demo;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dsr3d.models.cli.Progress;
-import dsr3d.models.stage2.Stage2Run;
 import dsr3d.models.stage2.Stage2Training;
 import dsr3d.simulate.io.JsonText;
 import dsr3d.tensor.io.AtomicFiles;
@@ -19,9 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
 
 /**
  * Runs a {@link DemoPlan} stage by stage under one progress display: data, DADA, stage-2 training
@@ -29,9 +25,8 @@ import java.util.concurrent.Future;
  * a fresh test set, and the report. After every stage {@code DIR/demo.json} is rewritten with the
  * commands run so far and the time each stage took.
  *
- * <p>Determinism: each category trains inside a worker of the demo's own fork-join pool, where
- * the engine's kernels run inline (single-threaded), so a category's weights do not depend on the
- * thread count and equal those of its recorded {@code ./3dsr train ... --threads 1} command.
+ * <p>Determinism: the categories train {@link SideBySide}, so a category's weights do not depend on
+ * the thread count and equal those of its recorded {@code ./3dsr train ... --threads 1} command.
  */
 public final class DemoRun {
     /** Progress units: one stage-2 step of one category; the other stages are given fixed weights in steps. */
@@ -111,46 +106,19 @@ public final class DemoRun {
 
     /** Stage-2 training of every category, side by side, one core each; then DIR/models/C.safetensors. */
     private void train() throws IOException {
-        List<String> cats = plan.categories();
-        for (String c : cats) commands.add(plan.trainRequest(c).commandLine(1));
-        ForkJoinPool pool = new ForkJoinPool(Math.min(plan.threads(), cats.size()));
-        try {
-            List<Future<?>> jobs = new ArrayList<>();
-            for (String c : cats)
-                jobs.add(pool.submit(() -> {
-                    trainOne(c);
-                    return null;
-                }));
-            for (Future<?> f : jobs) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) throw io;
-                    if (cause instanceof RuntimeException re) throw re;
-                    throw new IOException("stage-2 training failed: " + cause, cause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
+        List<Stage2Training.Request> jobs = new ArrayList<>();
+        List<Path> models = new ArrayList<>();
+        for (String c : plan.categories()) {
+            jobs.add(plan.trainRequest(c));
+            models.add(plan.model(c));
+            commands.add(plan.trainRequest(c).commandLine(1));
         }
-    }
-
-    private void trainOne(String category) throws IOException {
-        Stage2Training.Request r = plan.trainRequest(category);
-        Stage2Training.Prepared p = Stage2Training.prepare(r, Stage2Training::loadQuietly);
-        p.run(false, Long.MAX_VALUE, (step, row) -> {
+        double share = 1.0 / Math.min(plan.categories().size(), plan.threads());
+        SideBySide.train(jobs, models, plan.threads(), (job, step, loss) -> {
             synchronized (progress) {
-                progress.advance(1.0 / Math.min(plan.categories().size(), plan.threads()),
-                        String.format(Locale.ROOT, "train %s step %d/%d loss %.3f", category, step, plan.iterations(), row.get("loss")));
+                progress.advance(share, String.format(Locale.ROOT, "train %s step %d/%d loss %.3f", job.category(), step, plan.iterations(), loss));
             }
         });
-        Files.createDirectories(plan.model(category).getParent());
-        Path model = r.out().resolve(Stage2Run.MODEL);
-        AtomicFiles.write(plan.model(category), out -> Files.copy(model, out));
     }
 
     private void writeDemoJson() throws IOException {
