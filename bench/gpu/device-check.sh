@@ -11,11 +11,14 @@
 #          -> LD_LIBRARY_PATH and DSR3D_CUDA_LIB_PATH    -> $OUT/libs.txt
 #   tests  gpu-tagged tests of dsr3d.tests.cuda with the JUnit console launcher
 #                                                        -> $OUT/junit/*.xml, $OUT/tests.txt
+#   s2     3DSR inference on the GPU: `bench infer` with -Ddsr3d.backend=cuda, small preset at 64 and
+#          paper preset at 384 (random weights; the stage-2 step and inference parity against the
+#          CPU run in the tests stage: Stage2GpuTest)     -> $OUT/s2-infer.txt, $OUT/s2-infer.json
 #   jmh    a short JMH run of the GPU benchmarks         -> $OUT/jmh.json, $OUT/jmh.txt
 #   torch  bench/gpu/torch_peer.py if present and PyTorch imports -> $OUT/torch.txt (+ its own files in $OUT)
 # (JMH forks inherit the host JVM flags above; the benchmarks' @Fork(jvmArgsAppend) adds their own.)
 # Summary of every stage: $OUT/summary.txt (also printed last). Knobs (environment):
-#   DSR3D_STAGES="smi java libs tests jmh torch"  DSR3D_JMH_REGEX='dsr3d\.bench\.gpu\..*'
+#   DSR3D_STAGES="smi java libs tests s2 jmh torch"  DSR3D_JMH_REGEX='dsr3d\.bench\.gpu\..*'
 #   DSR3D_TEST_SELECT="--select-package dsr3d.tests.cuda"  DSR3D_DEADLINE_S=450
 #   DSR3D_USE_CARRIED_JRE=1 (ignore any installed Java; for testing the fallback)
 set -uo pipefail
@@ -25,7 +28,7 @@ OUT="${OUT:-$ROOT/target/device-out}"
 mkdir -p "$OUT"
 export OUT  # torch_peer.py and other children write their files there
 CARRY="$ROOT/target/device-carry"
-STAGES="${DSR3D_STAGES:-smi java libs tests jmh torch}"
+STAGES="${DSR3D_STAGES:-smi java libs tests s2 jmh torch}"
 JMH_REGEX="${DSR3D_JMH_REGEX:-dsr3d\\.bench\\.gpu\\..*}"
 TEST_SELECT="${DSR3D_TEST_SELECT:---select-package dsr3d.tests.cuda}"
 DEADLINE=$(( $(date +%s) + ${DSR3D_DEADLINE_S:-450} ))
@@ -135,6 +138,22 @@ if wants tests; then
         grep -qE "\[ +0 tests found" "$OUT/tests.txt" && note "tests: WARNING no test was found: see tests.txt (discovery problem?)"
     else
         note "tests: skipped (java='$JAVA', console jar='${CONSOLE:-missing}')"
+    fi
+fi
+
+# ---- s2: 3DSR inference on the CUDA backend ----------------------------------------------------------
+if wants s2; then
+    if [ -n "$JAVA" ] && [ -f "$CARRY/benchmarks.jar" ]; then
+        export S2_JAVA="$JAVA" S2_FLAGS="${JVM_FLAGS[*]}" S2_JAR="$CARRY/benchmarks.jar" S2_JSON="$OUT/s2-infer.json"
+        # shellcheck disable=SC2016  # expanded by the inner bash
+        stage s2-infer 90 "$OUT/s2-infer.txt" bash -c 'set -e
+            for spec in "small 64" "paper 384"; do set -- $spec
+                "$S2_JAVA" $S2_FLAGS -Ddsr3d.backend=cuda -cp "$S2_JAR" dsr3d.models.cli.Main \
+                    bench infer --preset "$1" --size "$2" --threads 1 --quick --json "$S2_JSON"
+            done'
+        grep -E '^infer ' "$OUT/s2-infer.txt" | sed 's/^/s2: /' | tee -a "$SUMMARY"
+    else
+        note "s2: skipped (java='$JAVA', benchmarks.jar present: $([ -f "$CARRY/benchmarks.jar" ] && echo yes || echo no))"
     fi
 fi
 

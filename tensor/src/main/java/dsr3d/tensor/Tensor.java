@@ -77,6 +77,26 @@ public final class Tensor {
         return dense(Backends.current().upload(data), shape);
     }
 
+    /** The values in the given dtype, equal to {@code of(data, shape).to(dtype)} but without the F64
+     *  temporary when dtype is F32 (each value rounded to float as the cast does), so that it also
+     *  works on a backend without F64 storages (CUDA). I32: each value truncated as the cast does. */
+    public static Tensor of(double[] data, DType dtype, int... shape) {
+        checkLen(data.length, shape);
+        return switch (dtype) {
+            case F64 -> of(data, shape);
+            case F32 -> {
+                float[] f = new float[data.length];
+                for (int i = 0; i < f.length; i++) f[i] = (float) data[i];
+                yield of(f, shape);
+            }
+            case I32 -> {
+                int[] v = new int[data.length];
+                for (int i = 0; i < v.length; i++) v[i] = (int) data[i];
+                yield ofInts(v, shape);
+            }
+        };
+    }
+
     public static Tensor ofInts(int[] data, int... shape) {
         checkLen(data.length, shape);
         return dense(Backends.current().upload(data), shape);
@@ -94,7 +114,7 @@ public final class Tensor {
     public static Tensor randn(Random rng, DType dtype, int... shape) {
         double[] d = new double[Shape.numel(shape)];
         for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
-        return of(d, shape).to(dtype);
+        return of(d, dtype, shape);
     }
 
     public static Tensor randn(Random rng, int... shape) { return randn(rng, DType.F32, shape); }
@@ -103,7 +123,7 @@ public final class Tensor {
     public static Tensor uniform(Random rng, double lo, double hi, DType dtype, int... shape) {
         double[] d = new double[Shape.numel(shape)];
         for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.nextDouble();
-        return of(d, shape).to(dtype);
+        return of(d, dtype, shape);
     }
 
     // ============================ internal plumbing for ops ===================================

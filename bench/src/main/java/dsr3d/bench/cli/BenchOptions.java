@@ -20,7 +20,7 @@ public final class BenchOptions {
     @Option(names = "--quick", description = "Fewer and smaller shapes, fewer repetitions: about a minute.")
     boolean quick;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE; an existing bench JSON FILE gets them appended.")
     Path json;
 
     /** These options with blanks filled from the parent command's. */
@@ -46,6 +46,7 @@ public final class BenchOptions {
         if (dir == null || !Files.isDirectory(dir))
             throw new IllegalArgumentException("--json: directory " + dir + " does not exist");
         if (Files.isDirectory(json)) throw new IllegalArgumentException("--json: " + json + " is a directory, expected a file name");
+        BenchRunner.existing(json);   // an existing file must be a bench JSON to append to (checked before measuring)
     }
 
     CaseTimer timer() { return quick ? CaseTimer.QUICK : CaseTimer.FULL; }

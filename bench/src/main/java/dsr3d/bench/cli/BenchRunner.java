@@ -3,6 +3,11 @@ package dsr3d.bench.cli;
 import dsr3d.bench.support.FmaPeak;
 import dsr3d.models.cli.BuildInfo;
 import dsr3d.simulate.io.JsonText;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import dsr3d.models.cli.Progress;
 import dsr3d.tensor.cpu.simd.Parallel;
 import dsr3d.tensor.io.AtomicFiles;
@@ -22,7 +27,10 @@ import java.util.Map;
 
 /**
  * Runs benchmark cases for each thread count with a progress bar on stderr, then prints a table
- * on stdout (shape, pass, threads, ms, GFLOP/s, % of the FMA peak) and optionally writes JSON.
+ * on stdout (shape, pass, threads, ms, GFLOP/s, % of the FMA peak) and optionally writes JSON:
+ * a new file {"tool": "3dsr bench", version, time, java, ..., "results": [row, ...]}, or, when the
+ * file exists and is such a document, the new rows appended to its "results" (header kept). Each
+ * row: kind, time (of the run), shape, pass, threads, flops, medianMs, minMs, reps, gflops, peakPercent.
  */
 final class BenchRunner {
 
@@ -86,9 +94,46 @@ final class BenchRunner {
             out.println("cN/S: 3DSR conv shape cN with height and width divided by S (quick mode).");
     }
 
+    /**
+     * The document already in the --json file, or null when there is none. An existing file must be
+     * a bench JSON (an object with "tool": "3dsr bench" and a "results" array); its header and rows
+     * are kept and the new rows appended after them. Anything else is refused (one line, exit 1),
+     * so that a typo cannot overwrite another file.
+     */
+    static JsonObject existing(Path json) {
+        if (json == null || !Files.exists(json)) return null;
+        String text;
+        try {
+            text = Files.readString(json, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("--json: cannot read " + json + ": " + e.getMessage(), e);
+        }
+        JsonElement e;
+        try {
+            e = JsonParser.parseString(text);
+        } catch (JsonParseException ex) {
+            throw notBenchJson(json, "not valid JSON (" + ex.getMessage() + ")");
+        }
+        if (!e.isJsonObject()) throw notBenchJson(json, "not a JSON object");
+        JsonObject o = e.getAsJsonObject();
+        JsonElement tool = o.get("tool");
+        if (tool == null || !tool.isJsonPrimitive() || !TOOL.equals(tool.getAsString())) throw notBenchJson(json, "no \"tool\": \"" + TOOL + "\"");
+        if (!(o.get("results") instanceof JsonArray)) throw notBenchJson(json, "no \"results\" array");
+        return o;
+    }
+
+    private static UncheckedIOException notBenchJson(Path json, String why) {
+        return new UncheckedIOException(new IOException("--json: " + json + " exists but is not a 3dsr bench JSON file: " + why
+                + "; give a new file name or an existing bench file to append to"));
+    }
+
+    static final String TOOL = "3dsr bench";
+
+    /** Writes the rows as a new bench JSON file, or appends them to the results of an existing one. */
     static void writeJson(List<Row> rows, BenchOptions o) {
+        JsonObject old = existing(o.json);
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("tool", "3dsr bench");
+        doc.put("tool", TOOL);
         doc.put("version", BuildInfo.projectVersion());
         doc.put("time", Instant.now().toString());
         doc.put("java", Runtime.version().toString());
@@ -96,10 +141,12 @@ final class BenchRunner {
         doc.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         doc.put("quick", o.quick);
         doc.put("fmaPeakGflopsPerThread", FmaPeak.gflopsPerCore());
+        String now = Instant.now().toString();
         List<Object> results = new ArrayList<>();
         for (Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", r.c().kind());
+            m.put("time", now);
             m.put("shape", r.c().shape());
             m.put("pass", r.c().pass());
             m.put("threads", r.threads());
@@ -114,8 +161,16 @@ final class BenchRunner {
             results.add(m);
         }
         doc.put("results", results);
-        writeAtomically(o.json, JsonText.of(doc) + "\n");
-        System.err.println("wrote " + o.json);
+        if (old == null) {
+            writeAtomically(o.json, JsonText.of(doc) + "\n");
+            System.err.println("wrote " + o.json);
+            return;
+        }
+        JsonArray all = old.getAsJsonArray("results");
+        int before = all.size();
+        for (Object m : results) all.add(JsonText.GSON.toJsonTree(m));
+        writeAtomically(o.json, JsonText.GSON.toJson(old) + "\n");
+        System.err.println("appended " + results.size() + " result(s) to " + o.json + " (" + before + " before)");
     }
 
     /** Writes the report through the project's atomic writer (umask permissions, forced to disk). */

@@ -60,7 +60,8 @@ public final class InferCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder.")
     Path out;
-    @Option(names = "--modality", paramLabel = "rgbd|depth|rgb", description = "For official files (default rgbd); our files carry theirs.")
+    @Option(names = "--modality", paramLabel = "rgbd|depth|rgb", description = {"Official files: rgbd unless given (DADA_D.pckl: give depth).",
+            "Our files carry theirs; a different value is an error."})
     String modality;
     @Option(names = "--save-intermediates", description = "Also write OUT/C/intermediates/<type>/<stem>.safetensors.")
     boolean saveIntermediates;
@@ -86,11 +87,10 @@ public final class InferCommand implements Callable<Integer> {
         if (threads < 0) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         if (threads > 0) Parallel.setThreads(threads);
 
-        DadaWeights.Loaded d = DadaWeights.load(dada, 0);
         Modality wanted = modality == null ? null : Modality.parse(modality);
+        DadaWeights.Loaded d = DadaWeights.load(dada, 0);
         Stage2Model m = Stage2Model.load(model, d.model().config(), Preprocess3dsr.SIZE);
-        if (wanted != null && wanted != m.config().modality())
-            throw new IllegalArgumentException("--modality " + wanted.cliName() + " but " + dada + " is a " + m.config().modality().cliName() + " DADA");
+        runModality(wanted, dada, d.configured(), d.model().config().modality(), model, Files.isRegularFile(model), m.config().modality());
         m.checkDada(d.sha256(), dada);
         AnomalyScoring.Smoothing sm = smoothing == null ? TestTimePipeline.officialSmoothing(m) : AnomalyScoring.Smoothing.parse(smoothing);
         TestTimePipeline pipeline = new TestTimePipeline(d.model(), m, sm);
@@ -142,6 +142,38 @@ public final class InferCommand implements Callable<Integer> {
         System.out.println("wrote " + samples.size() + " anomaly map(s) and " + base.resolve("scores.json"));
         if (single) System.out.println("score " + scores.getFirst().get("score"));
         return 0;
+    }
+
+    /**
+     * The modality of a run. Our files carry it in their configuration (the model file's first,
+     * else the DADA's): a {@code --modality} that contradicts it is a command-line error. Official
+     * files (a torch.save DADA, an official prefix) are rgbd unless {@code --modality} says
+     * otherwise, and the official DADA's shapes (its input channels) must agree: DADA_D.pckl needs
+     * {@code --modality depth}. Errors are IllegalArgumentException (exit 2, one line).
+     *
+     * @param given         --modality, or null
+     * @param dadaOurs      whether the DADA's configuration came from its metadata
+     * @param dadaModality  the DADA's modality (from its metadata, or inferred from its shapes)
+     * @param modelOurs     whether the model is our model.safetensors (not an official prefix)
+     * @param modelModality the stage-2 model's modality (its configuration; an official prefix takes the DADA's)
+     */
+    static Modality runModality(Modality given, Path dadaFile, boolean dadaOurs, Modality dadaModality,
+                                Path modelFile, boolean modelOurs, Modality modelModality) {
+        if (modelOurs || dadaOurs) {
+            Path file = modelOurs ? modelFile : dadaFile;
+            Modality own = modelOurs ? modelModality : dadaModality;
+            if (given != null && given != own)
+                throw new IllegalArgumentException("--modality " + given.cliName() + " contradicts " + file + ", whose configuration says "
+                        + own.cliName() + " (our files carry their modality: leave --modality out or give " + own.cliName() + ")");
+            return own;
+        }
+        Modality m = given != null ? given : Modality.RGBD;
+        if (dadaModality != m)
+            throw new IllegalArgumentException((given != null ? "--modality " + m.cliName() + " but " : "official files are taken as rgbd, but ")
+                    + "the official DADA " + dadaFile + " is a " + dadaModality.cliName() + " DADA (" + dadaModality.channels
+                    + " input channel" + (dadaModality.channels == 1 ? "" : "s") + ")"
+                    + (given != null ? "" : ": give --modality " + dadaModality.cliName()));
+        return m;
     }
 
     /** The model input from the [D, R, G, B] sample: all four, depth only, or RGB only. */

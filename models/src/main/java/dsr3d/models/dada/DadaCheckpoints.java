@@ -31,8 +31,11 @@ public final class DadaCheckpoints {
         new Checkpoint(model.stateDict(), meta).save(file);
     }
 
-    /** A loaded model and where its configuration came from. */
+    /** A loaded model and where its configuration came from ({@link #FROM_METADATA} for our files). */
     public record Loaded(DadaModel model, String configSource) {}
+
+    /** {@link Loaded#configSource} of a file whose configuration is in its metadata (ours). */
+    public static final String FROM_METADATA = "the file's metadata";
 
     /**
      * Loads any DADA file: our safetensors (configuration from its metadata; a training checkpoint's
@@ -58,7 +61,7 @@ public final class DadaCheckpoints {
                 } catch (IllegalArgumentException e) {
                     throw new CheckpointFormatException(file, "metadata 'config': " + e.getMessage());
                 }
-                source = "the file's metadata";
+                source = FROM_METADATA;
             }
         }
         if (config == null) {

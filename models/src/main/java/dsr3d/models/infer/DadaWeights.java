@@ -23,13 +23,19 @@ import java.util.TreeMap;
 public final class DadaWeights {
     private DadaWeights() {}
 
-    /** @param sha256 {@link #sha256} of the loaded weights */
-    public record Loaded(DadaModel model, String sha256) {}
+    /**
+     * @param sha256     {@link #sha256} of the loaded weights
+     * @param configured whether the configuration (modality included) came from the file's own
+     *                   metadata (our safetensors); false for an official torch.save file, whose
+     *                   configuration is inferred from the tensor shapes
+     */
+    public record Loaded(DadaModel model, String sha256, boolean configured) {}
 
     /** Loads file ({@link DadaCheckpoints#load}: strict, eval mode) and hashes its weights. imageSize 0: keep. */
     public static Loaded load(Path file, int imageSize) throws IOException {
-        DadaModel model = DadaCheckpoints.load(file, null, imageSize).model();
-        return new Loaded(model, sha256(model.stateDict()));
+        DadaCheckpoints.Loaded l = DadaCheckpoints.load(file, null, imageSize);
+        DadaModel model = l.model();
+        return new Loaded(model, sha256(model.stateDict()), DadaCheckpoints.FROM_METADATA.equals(l.configSource()));
     }
 
     /** SHA-256 over the state dict in key order: per tensor its name, shape and values

@@ -69,6 +69,6 @@ public record AnomalyModes(boolean[] useBoth, boolean[] useLo) {
         double[] v = new double[flags.length];
         for (int i = 0; i < v.length; i++) v[i] = flags[i] != negate ? 1 : 0;
         if (like.size(0) != v.length) throw new IllegalArgumentException("AnomalyModes: batch " + like.size(0) + " vs " + v.length + " flags");
-        return Tensor.of(v, v.length, 1, 1, 1).to(like.dtype());
+        return Tensor.of(v, like.dtype(), v.length, 1, 1, 1);
     }
 }

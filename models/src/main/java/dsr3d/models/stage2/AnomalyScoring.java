@@ -105,6 +105,6 @@ public final class AnomalyScoring {
                     out[o + y * w + x] = s;
                 }
         }
-        return Tensor.of(out, map.shape()).to(map.dtype());
+        return Tensor.of(out, map.dtype(), map.shape());
     }
 }

@@ -103,7 +103,7 @@ public final class LatentAnomalies {
                     double mi = m[n * h * w + i];
                     out[at] = mi * repl[at] + (1 - mi) * qv[at];
                 }
-        return Tensor.of(out, s).to(q.dtype());
+        return Tensor.of(out, q.dtype(), s);
     }
 
     /** Positions per distance block: bounds the [rows, K] distance matrix (paper hi level: 9216

@@ -35,10 +35,9 @@ public final class Init {
 
     /** N(mean, std^2) in place. */
     public static void normal(Tensor t, double mean, double std, Random rng) {
-        Tensor n = Tensor.randn(rng, dsr3d.tensor.DType.F64, t.shape());
-        double[] d = n.toDoubleArray();
-        for (int i = 0; i < d.length; i++) d[i] = mean + std * d[i];
-        Tensors.copyInto(Tensor.of(d, t.shape()).to(t.dtype()), t);
+        double[] d = new double[t.numel()];   // the draws of Tensor.randn(rng, F64, shape), on the host
+        for (int i = 0; i < d.length; i++) d[i] = mean + std * rng.nextGaussian();
+        Tensors.copyInto(Tensor.of(d, t.dtype(), t.shape()), t);
     }
 
     /** kaiming_uniform_(t, a) with fan_in mode and leaky-ReLU gain. */

@@ -41,7 +41,7 @@ public final class FocalLoss {
             throw new IllegalArgumentException("FocalLoss: target must be [" + n + ", 1, " + h + ", " + w + "], got " + Arrays.toString(target.shape()));
         double[] cls = new double[c];
         for (int k = 0; k < c; k++) cls[k] = k;
-        Tensor classes = Tensor.of(cls, 1, c, 1, 1).to(probs.dtype());
+        Tensor classes = Tensor.of(cls, probs.dtype(), 1, c, 1, 1);
         Tensor oneHot = target.to(probs.dtype()).eq(classes);                        // [N, C, H, W], 0/1
         Tensor t = oneHot.clamp((float) (smooth / (c - 1)), (float) (1 - smooth));   // float32 one-hot, as torch.FloatTensor
         Tensor pt = t.mul(probs).sum(1, false).add(smooth);                           // [N, H, W]

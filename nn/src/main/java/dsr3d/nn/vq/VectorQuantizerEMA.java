@@ -162,9 +162,9 @@ public final class VectorQuantizerEMA extends Module {
             moved++;
         }
         if (moved > 0) {
-            Tensors.copyInto(Tensor.of(cb, k, d).to(codebook().dtype()), codebook());
-            Tensors.copyInto(Tensor.of(ema, k, d).to(emaW().dtype()), emaW());
-            Tensors.copyInto(Tensor.of(size, k).to(emaClusterSize().dtype()), emaClusterSize());
+            Tensors.copyInto(Tensor.of(cb, codebook().dtype(), k, d), codebook());
+            Tensors.copyInto(Tensor.of(ema, emaW().dtype(), k, d), emaW());
+            Tensors.copyInto(Tensor.of(size, emaClusterSize().dtype(), k), emaClusterSize());
         }
         return moved;
     }

@@ -159,4 +159,61 @@ class InferCommandTest {
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("run_decode.pckl"), r.err());
     }
+
+    static Path fixture(String name) throws Exception {
+        return Path.of(InferCommandTest.class.getResource("/fixtures/infer/" + name).toURI());
+    }
+
+    static Path[] firstTestImage() throws Exception {
+        Path rgb;
+        try (Stream<Path> s = Files.walk(data.resolve("tire/test"))) {
+            rgb = s.filter(p -> p.getParent().getFileName().toString().equals("rgb")).sorted().findFirst().orElseThrow();
+        }
+        return new Path[] {rgb, rgb.getParent().resolveSibling("xyz").resolve(rgb.getFileName().toString().replace(".png", ".tiff"))};
+    }
+
+    /** Our files carry their modality: a contradicting --modality is a command-line error (exit 2), a matching one is fine. */
+    @Test
+    void modalityOfOurFilesComesFromTheirConfiguration() throws Exception {
+        Path[] img = firstTestImage();
+        Run r = run("infer", "--rgb", img[0].toString(), "--xyz", img[1].toString(), "--dada", dadaFile.toString(),
+                "--model", modelFile.toString(), "--modality", "depth", "--out", tmp.resolve("m1").toString());
+        assertEquals(2, r.status(), r.err());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.contains("--modality depth contradicts") && first.contains("model.safetensors") && first.contains("says rgbd"), r.err());
+        assertTrue(Files.notExists(tmp.resolve("m1")), "nothing is written after a command-line error");
+        r = run("infer", "--rgb", img[0].toString(), "--xyz", img[1].toString(), "--dada", dadaFile.toString(),
+                "--model", modelFile.toString(), "--modality", "rgbd", "--out", tmp.resolve("m2").toString());
+        assertEquals(0, r.status(), r.err());
+    }
+
+    /** Official files are rgbd unless --modality says otherwise; the official DADA's shapes must agree. */
+    @Test
+    void officialFilesAreRgbdUnlessModalitySaysOtherwise() throws Exception {
+        Path[] img = firstTestImage();
+        Path depthDada = fixture("pipeline_depth_dada.pckl"), depthPrefix = depthDada.resolveSibling("pipeline_depth");
+        Path rgbdDada = fixture("pipeline_rgbd_dada.pckl"), rgbdPrefix = rgbdDada.resolveSibling("pipeline_rgbd");
+        // a depth DADA without --modality: the default rgbd does not fit, the message names the fix
+        Run r = run("infer", "--rgb", img[0].toString(), "--xyz", img[1].toString(), "--dada", depthDada.toString(),
+                "--model", depthPrefix.toString(), "--out", tmp.resolve("o1").toString());
+        assertEquals(2, r.status(), r.err());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.contains("official files are taken as rgbd") && first.contains("pipeline_depth_dada.pckl")
+                && first.contains("give --modality depth"), r.err());
+        // --modality depth: runs as depth (one channel, the official box 21)
+        Path out = tmp.resolve("o2");
+        r = run("infer", "--rgb", img[0].toString(), "--xyz", img[1].toString(), "--dada", depthDada.toString(),
+                "--model", depthPrefix.toString(), "--modality", "depth", "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(1, JsonParser.parseString(Files.readString(out.resolve("scores.json"))).getAsJsonArray().size());
+        // an rgbd DADA with --modality depth: contradiction
+        r = run("infer", "--rgb", img[0].toString(), "--xyz", img[1].toString(), "--dada", rgbdDada.toString(),
+                "--model", rgbdPrefix.toString(), "--modality", "depth", "--out", tmp.resolve("o3").toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().lines().findFirst().orElse("").contains("--modality depth but the official DADA"), r.err());
+        // and without --modality it is rgbd, which the rgbd DADA is
+        r = run("infer", "--rgb", img[0].toString(), "--xyz", img[1].toString(), "--dada", rgbdDada.toString(),
+                "--model", rgbdPrefix.toString(), "--out", tmp.resolve("o4").toString());
+        assertEquals(0, r.status(), r.err());
+    }
 }
