@@ -1,0 +1,185 @@
+package dsr3d.models.demo;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import dsr3d.models.cli.Progress;
+import dsr3d.models.eval.Auroc;
+import dsr3d.models.stage2.Stage2Training;
+import dsr3d.simulate.io.JsonText;
+import dsr3d.simulate.synth.SynthDataset;
+import dsr3d.tensor.io.AtomicFiles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A comparison of 3DSR variants on the demo's synthetic data ({@code ./3dsr experiment}): each
+ * {@link Variant} gets its DADA (the shipped one, or trained by its {@code train-dada} command),
+ * stage-2 training per category (side by side), inference and evaluation, all as ordinary
+ * commands run in-process; the result is one table, per defect type, of image AUROC (good
+ * against that type) plus the overall image and pixel AUROC.
+ *
+ * <p>Layout: {@code DIR/data} (shared), {@code DIR/<variant>/{dada.safetensors, dada-run, runs,
+ * models, maps, eval}}, {@code DIR/table.md}, {@code DIR/table.json}, {@code DIR/experiment.json}
+ * (every command).
+ */
+public final class Experiment {
+    /**
+     * @param dadaFlags train-dada flags beyond the demo's stage-1 recipe (null = the shipped RGB+D DADA)
+     * @param paperImageAuroc the paper's mean image AUROC of this variant on MVTec 3D-AD (paper preset), null if it has none
+     */
+    public record Variant(String name, String description, List<String> dadaFlags, Double paperImageAuroc) {}
+
+    private final DemoPlan plan;          // data, sizes, stage-2 recipe; plan.dir() = the experiment folder
+    private final List<Variant> variants;
+    private final PrintStream err;
+    private final List<String> commands = new ArrayList<>();
+
+    public Experiment(DemoPlan plan, List<Variant> variants, PrintStream err) {
+        this.plan = plan;
+        this.variants = List.copyOf(variants);
+        this.err = err;
+    }
+
+    /** Table-1-like rows: variant -> column -> value. */
+    public Map<String, Map<String, Double>> run() throws IOException {
+        Files.createDirectories(plan.dir());
+        int n = plan.categories().size();
+        long dadaSteps = variants.stream().filter(v -> v.dadaFlags() != null).count() * plan.dadaIterations();
+        Progress progress = new Progress("experiment", 10 + dadaSteps + variants.size() * (n * plan.iterations() / (double) Math.min(n, plan.threads()) + 20.0 * n),
+                err, System.console() != null && System.console().isTerminal());
+        progress.show("data");
+        commands.add(String.join(" ", plan.synthCommand()));
+        InProcess.run("data", plan.synthCommand());
+        progress.advance(10, "data");
+
+        Map<String, Map<String, Double>> table = new LinkedHashMap<>();
+        for (Variant v : variants) {
+            Path dir = plan.dir().resolve(v.name());
+            Path dada = dir.resolve("dada.safetensors");
+            Files.createDirectories(dir);
+            if (v.dadaFlags() == null) {
+                try (InputStream in = Experiment.class.getResourceAsStream(DemoRun.SHIPPED_DADA)) {
+                    if (in == null) throw new IOException("the shipped DADA " + DemoRun.SHIPPED_DADA + " is missing from the build");
+                    AtomicFiles.write(dada, in.readAllBytes());
+                }
+            } else {
+                List<String> c = withFlags(plan.trainDadaCommand(), v.dadaFlags());
+                c.set(c.indexOf("--out") + 1, dir.resolve("dada-run").toString());
+                if (c.contains("--dataset-base-dir")) c.set(c.indexOf("--dataset-base-dir") + 1, plan.data().toString());
+                progress.show(v.name() + ": train-dada");
+                commands.add(String.join(" ", c));
+                InProcess.run(v.name() + " train-dada", c);
+                progress.advance(plan.dadaIterations(), v.name() + ": train-dada");
+                Path trained = dir.resolve("dada-run").resolve("dada.safetensors");
+                AtomicFiles.write(dada, out -> Files.copy(trained, out));
+            }
+            List<Stage2Training.Request> jobs = new ArrayList<>();
+            List<Path> models = new ArrayList<>();
+            for (String cat : plan.categories()) {
+                Stage2Training.Request r = plan.trainRequest(cat);
+                r = new Stage2Training.Request(r.datasetBaseDir(), cat, dada, dir.resolve("runs").resolve(cat), r.preset(), null,
+                        r.imageSize(), r.options(), r.settings(), r.alignment());
+                jobs.add(r);
+                models.add(dir.resolve("models").resolve(cat + ".safetensors"));
+                commands.add(String.join(" ", r.commandLine(1)));
+            }
+            double share = 1.0 / Math.min(n, plan.threads());
+            SideBySide.train(jobs, models, plan.threads(), (job, step, loss) -> {
+                synchronized (progress) { progress.advance(share, String.format(Locale.ROOT, "%s: train %s step %d", v.name(), job.category(), step)); }
+            });
+            for (int i = 0; i < n; i++) {
+                String cat = plan.categories().get(i);
+                List<String> infer = List.of("./3dsr", "infer", "--dataset-base-dir", plan.data().toString(), "--category", cat,
+                        "--dada", dada.toString(), "--model", models.get(i).toString(), "--out", dir.resolve("maps").toString(),
+                        "--threads", Integer.toString(plan.threads()));
+                commands.add(String.join(" ", infer));
+                InProcess.run(v.name() + " infer " + cat, infer);
+                progress.advance(10, v.name() + ": infer " + cat);
+            }
+            List<String> eval = plan.evaluateCommand(plan.data(), dir.resolve("maps"), dir.resolve("eval"));
+            commands.add(String.join(" ", eval));
+            InProcess.run(v.name() + " evaluate", eval);
+            progress.advance(10.0 * n, v.name() + ": evaluate");
+            table.put(v.name(), row(dir));
+            write(table);
+        }
+        progress.done();
+        return table;
+    }
+
+    /** base with flags applied: "--opt value" replaces base's value of --opt (or is appended); a bare "--flag" is appended. */
+    static List<String> withFlags(List<String> base, List<String> flags) {
+        List<String> c = new ArrayList<>(base);
+        for (int i = 0; i < flags.size(); i++) {
+            String f = flags.get(i);
+            boolean hasValue = i + 1 < flags.size() && !flags.get(i + 1).startsWith("--");
+            int at = c.indexOf(f);
+            if (hasValue && at >= 0) c.set(at + 1, flags.get(++i));
+            else {
+                c.add(f);
+                if (hasValue) c.add(flags.get(++i));
+            }
+        }
+        return c;
+    }
+
+    /** Per defect type: image AUROC of good against that type over all categories' test images; then the overall means. */
+    private Map<String, Double> row(Path dir) throws IOException {
+        Map<String, Double> row = new LinkedHashMap<>();
+        List<String[]> scored = new ArrayList<>();   // {type, score}
+        for (String cat : plan.categories()) {
+            JsonArray a = JsonParser.parseString(Files.readString(dir.resolve("maps").resolve(cat).resolve("scores.json"))).getAsJsonArray();
+            for (JsonElement e : a) scored.add(new String[]{e.getAsJsonObject().get("type").getAsString(), e.getAsJsonObject().get("score").getAsString()});
+        }
+        for (String type : SynthDataset.TEST_TYPES) {
+            if (type.equals("good")) continue;
+            List<String[]> pair = scored.stream().filter(s -> s[0].equals("good") || s[0].equals(type)).toList();
+            double[] scores = pair.stream().mapToDouble(s -> Double.parseDouble(s[1])).toArray();
+            boolean[] positive = new boolean[pair.size()];
+            for (int i = 0; i < positive.length; i++) positive[i] = pair.get(i)[0].equals(type);
+            row.put(type, Auroc.of(scores, positive));
+        }
+        Map<String, Double> mean = DemoRun.readMetrics(dir.resolve("eval").resolve("metrics.json")).get("mean");
+        row.put("image_auroc", mean.get("image_auroc"));
+        row.put("pixel_auroc", mean.get("pixel_auroc"));
+        return row;
+    }
+
+    private void write(Map<String, Map<String, Double>> table) throws IOException {
+        StringBuilder md = new StringBuilder();
+        md.append("Synthetic data (").append(String.join(", ", plan.categories())).append(", ").append(plan.imageSize()).append(" x ")
+                .append(plan.imageSize()).append(", defect scale ").append(DemoPlan.fmt(plan.defectScale())).append("), small preset, ")
+                .append(plan.iterations()).append(" stage-2 iterations of ").append(plan.batch()).append(", stage 1: ")
+                .append(plan.dadaIterations()).append(" iterations (shipped DADA: 900). Image AUROC per defect type (good vs that type, all categories pooled), then the per-category means.\n\n");
+        List<String> cols = table.values().iterator().next().keySet().stream().toList();
+        md.append("| variant | ").append(String.join(" | ", cols)).append(" | paper image AUROC (MVTec 3D-AD, paper preset) |\n|---|")
+                .append("---:|".repeat(cols.size() + 1)).append('\n');
+        for (Variant v : variants) {
+            Map<String, Double> row = table.get(v.name());
+            if (row == null) continue;
+            md.append("| ").append(v.name());
+            for (String c : cols) md.append(String.format(Locale.ROOT, " | %.3f", row.get(c)));
+            md.append(v.paperImageAuroc() == null ? " | - |\n" : String.format(Locale.ROOT, " | %.3f |%n", v.paperImageAuroc()));
+        }
+        md.append('\n');
+        for (Variant v : variants) md.append("- **").append(v.name()).append("**: ").append(v.description()).append('\n');
+        AtomicFiles.write(plan.dir().resolve("table.md"), md.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(plan.dir().resolve("table.json"), (JsonText.of(table) + "\n").getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("config", plan.toMap());
+        m.put("commands", commands);
+        m.put("machine", Machine.describe());
+        AtomicFiles.write(plan.dir().resolve("experiment.json"), (JsonText.of(m) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}
