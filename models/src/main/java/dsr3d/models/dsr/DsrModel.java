@@ -75,14 +75,12 @@ public final class DsrModel {
             };
         }
 
-        /** The official DSR widths derived from a VQ-VAE configuration (SR base = D; decoder from
-         *  the VQ's hidden sizes; U-Nets 64 scaled by num_hiddens / 128). */
+        /** What train_dsr.py builds for a VQ-VAE configuration: SR base width = D, the decoder from the
+         *  VQ's hidden sizes with the fixed bottleneck 64, both U-Nets of the fixed base width 64. */
         public static Config forVq(DadaConfig vq, int imageSize) {
-            double f = vq.numHiddens() / 128.0;
-            int unet = Math.max(1, (int) Math.round(64 * f));
             Stage2Sizes s = new Stage2Sizes(vq.embeddingDim(), vq.embeddingDim(), vq.numHiddens(), vq.numResidualLayers(),
-                    vq.numResidualHiddens(), Math.max(1, (int) Math.round(64 * f)), unet, 3);
-            return new Config(new Stage2Model.Config(vq, s, imageSize), unet);
+                    vq.numResidualHiddens(), 64, 64, 3);
+            return new Config(new Stage2Model.Config(vq, s, imageSize), UpsamplingModule.OFFICIAL_BASE_WIDTH);
         }
 
         public String toJson() {
@@ -194,7 +192,7 @@ public final class DsrModel {
      * loads; train_dsr.py never writes that name (it saves P + "_upsample.pckl", without the class), so
      * that file is the fallback.
      */
-    public static DsrModel load(Path fileOrPrefix, String obj, DadaConfig vq) throws IOException {
+    public static DsrModel load(Path fileOrPrefix, String obj, DadaConfig vq, int imageSize) throws IOException {
         if (Files.isRegularFile(fileOrPrefix)) return loadOurs(fileOrPrefix);
         if (obj == null || obj.isEmpty())
             throw new IllegalArgumentException("official DSR files are named by class: give --category (the <obj> of subspace_restriction_hi_<obj>.pckl)");
@@ -216,7 +214,7 @@ public final class DsrModel {
                     "neither a DSR model file nor an official prefix or folder (no " + String.join(", ", absent) + ")");
         if (!absent.isEmpty())
             throw new CheckpointFormatException(fileOrPrefix, "official DSR files incomplete: missing " + String.join(", ", absent));
-        return loadOfficial(files, Config.forVq(vq, 256));
+        return loadOfficial(files, Config.forVq(vq, imageSize));
     }
 
     /** The run-name prefix in folder dir: the unique R with R + "subspace_restriction_hi_" + obj + ".pckl" there. */
@@ -262,26 +260,46 @@ public final class DsrModel {
         return m.eval();
     }
 
-    /** Official state dicts (restricted torch pickle reader, never executes code), strict by name and shape. */
-    static DsrModel loadOfficial(Map<String, Path> files, Config config) throws IOException {
+    /** Official state dicts (restricted torch pickle reader, never executes code), strict by name
+     *  and shape; the widths follow from the shapes (defaults: {@code fallback}, train_dsr.py's). */
+    static DsrModel loadOfficial(Map<String, Path> files, Config fallback) throws IOException {
         List<String> problems = new ArrayList<>();
-        DsrModel m = create(config, null, new Random(0));
+        Map<String, Map<String, Tensor>> sds = new LinkedHashMap<>();
         for (var e : files.entrySet()) {
-            Map<String, Tensor> sd;
             try {
-                sd = CheckpointFiles.read(e.getValue()).tensors();
+                sds.put(e.getKey(), CheckpointFiles.read(e.getValue()).tensors());
             } catch (IOException ex) {
                 problems.add(ex.getMessage());
-                continue;
+                sds.put(e.getKey(), Map.of());
             }
+        }
+        Stage2Sizes d = fallback.sizes();
+        Map<String, Tensor> dec = sds.get("image_recon_module");
+        int layers = 0;
+        while (dec.containsKey("_residual_stack._layers." + layers + "._block.1.weight")) layers++;
+        String first = "unet.encoder.block1.0.weight";
+        Stage2Sizes sizes = new Stage2Sizes(d.embeddingDim(), dim0(sds.get("subspace_restriction_hi"), first, d.srBaseWidth()),
+                dim0(dec, "_conv_1.weight", d.numHiddens()), layers > 0 ? layers : d.numResidualLayers(),
+                dim0(dec, "_residual_stack._layers.0._block.1.weight", d.numResidualHiddens()),
+                dim0(dec, "pre_vq_conv.weight", d.bottleneck()), dim0(sds.get("anomaly_det_module"), first, d.segBaseWidth()), 3);
+        Config config = new Config(new Stage2Model.Config(fallback.vq(), sizes, fallback.imageSize()),
+                dim0(sds.get("upsample_module"), first, fallback.upsampleBaseWidth()));
+        DsrModel m = create(config, null, new Random(0));
+        for (var e : files.entrySet()) {
+            if (sds.get(e.getKey()).isEmpty()) continue;
             List<String> mine = new ArrayList<>();
-            loadPart(m, e.getKey(), sd, mine);
+            loadPart(m, e.getKey(), sds.get(e.getKey()), mine);
             for (String s : mine) problems.add(e.getValue() + ": " + s);
         }
         if (!problems.isEmpty())
             throw new CheckpointFormatException(files.values().iterator().next(), "official DSR files do not fit the networks "
                     + config.toJson() + ": " + String.join("; ", problems));
         return m.eval();
+    }
+
+    private static int dim0(Map<String, Tensor> sd, String key, int fallback) {
+        Tensor t = sd.get(key);
+        return t == null ? fallback : t.size(0);
     }
 
     private static void loadPart(DsrModel m, String part, Map<String, Tensor> sd, List<String> problems) {
