@@ -67,6 +67,19 @@ class DsrInferCommandTest {
         assertEquals(0, Main.execute("infer", "--method", "dsr", "--dataset-base-dir", dir.resolve("mvtec").toString(), "--category", "toy",
                 "--dada", dir.resolve("vq_model.pckl").toString(), "--model", ours.toString(), "--out", out2.toString(), "--threads", "1"));
         assertEquals(Files.readString(out.resolve("toy/scores.json")), Files.readString(out2.resolve("toy/scores.json")));
+
+        // evaluate reads the MVTec AD layout; the dsr protocol takes the image scores from scores.json
+        Path metrics = tmp.resolve("metrics");
+        assertEquals(0, Main.execute("evaluate", "--layout", "mvtec-ad", "--protocol", "dsr", "--resolution", "64", "--no-plots",
+                "--dataset-base-dir", dir.resolve("mvtec").toString(), "--anomaly-maps-dir", out.toString(), "--output-dir", metrics.toString()));
+        var toy = JsonParser.parseString(Files.readString(metrics.resolve("metrics.json"))).getAsJsonObject().getAsJsonObject("toy");
+        double good = f.array("2.score").values()[0];
+        double expected = ((f.array("0.score").values()[0] > good ? 1 : 0) + (f.array("1.score").values()[0] > good ? 1 : 0)) / 2.0;
+        assertEquals(expected, toy.get("image_auroc").getAsDouble(), 1e-12, "image AUROC of the official scores: " + toy);
+        assertEquals(0, Main.execute("evaluate", "--layout", "mvtec-ad", "--no-plots",
+                "--dataset-base-dir", dir.resolve("mvtec").toString(), "--anomaly-maps-dir", out.toString(), "--output-dir", tmp.resolve("m2").toString()));
+        assertEquals(2, Main.execute("evaluate", "--protocol", "dsr", "--no-plots",
+                "--dataset-base-dir", dir.resolve("mvtec").toString(), "--anomaly-maps-dir", out.toString(), "--output-dir", tmp.resolve("m3").toString()));
     }
 
     @Test void badInputsFailWithOneLine() throws Exception {
