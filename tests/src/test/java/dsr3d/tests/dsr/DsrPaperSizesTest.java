@@ -64,6 +64,28 @@ class DsrPaperSizesTest {
         assertEquals(total, m.parameterCount(), "the five trained networks together");
     }
 
+    /** {@code ./3dsr model summary --method dsr --json} reports the official counts (a small image: counts do not depend on it). */
+    @Test void modelSummaryReportsTheOfficialCounts() throws Exception {
+        JsonObject all = listing();
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int status;
+        try {
+            System.setOut(new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
+            status = dsr3d.models.cli.Main.execute("model", "summary", "--method", "dsr", "--image-size", "64", "--json");
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, status);
+        JsonObject p = JsonParser.parseString(buf.toString(StandardCharsets.UTF_8)).getAsJsonObject().getAsJsonObject("parameters");
+        assertEquals(all.getAsJsonObject("vq").get("count").getAsLong(), p.get("vq").getAsLong());
+        assertEquals(all.getAsJsonObject("sr").get("count").getAsLong(), p.get("sr_hi").getAsLong());
+        assertEquals(all.getAsJsonObject("decoder").get("count").getAsLong(), p.get("decode").getAsLong());
+        assertEquals(all.getAsJsonObject("seg").get("count").getAsLong(), p.get("seg").getAsLong());
+        assertEquals(all.getAsJsonObject("upsample").get("count").getAsLong(), p.get("upsample").getAsLong());
+        assertEquals(2, dsr3d.models.cli.Main.execute("model", "summary", "--method", "dsr", "--modality", "depth"));
+    }
+
     /** Our file's config round-trips through JSON (the DSR VQ flag included). */
     @Test void configJsonRoundTrip() {
         for (DsrModel.Config c : List.of(DsrModel.Config.paper(), DsrModel.Config.small())) {
