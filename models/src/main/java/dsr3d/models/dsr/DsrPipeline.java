@@ -51,12 +51,21 @@ public final class DsrPipeline {
         if (vq.config().modality() != dsr3d.models.dada.Modality.RGB)
             throw new IllegalArgumentException("DSR needs an RGB VQ model, got " + vq.config().modality().cliName());
         vq.eval();
-        model.eval();
+        model.nets().srLo().eval();
+        model.nets().srHi().eval();
+        model.nets().decode().eval();
+        model.nets().seg().eval();
+        model.upsample().eval();
         this.vq = vq;
         this.model = model;
     }
 
-    public Result run(Tensor x) {
+    /** The pass up to the anomaly module (no upsampling, no scores), without gradients: stage 3's frozen part. */
+    public Result runFrozen(Tensor x) { return pass(x, false); }
+
+    public Result run(Tensor x) { return pass(x, true); }
+
+    private Result pass(Tensor x, boolean full) {
         if (x.dim() != 4 || x.size(1) != 3)
             throw new IllegalArgumentException("DSR input must be [B, 3, H, W], got " + Arrays.toString(x.shape()));
         Stage2Step.Nets nets = model.nets();
@@ -67,6 +76,9 @@ public final class DsrPipeline {
             SubspaceRestrictionModule.Output lo = nets.srLo().forward(out.quantizedT(), vq.quantizer(DadaModel.Level.LO));
             Tensor reconObject = nets.decode().forward(Tensor.concat(1, vq.upsampleLo(lo.quantized()), hi.quantized()));
             Tensor logits = nets.seg().forward(reconObject, reconGeneral);
+            if (!full)
+                return new Result(x, reconGeneral.detach(), reconObject.detach(), logits.detach(), null, null, null, out.lo().indices(),
+                        out.hi().indices(), lo.indices(), hi.indices(), null);
             Tensor sm = logits.softmax(1);                                      // [B, 2, H, W]
             Tensor upLogits = model.upsample().forward(reconObject, reconGeneral, sm);
             Tensor map = AnomalyScoring.anomalyProbability(upLogits).contiguous();
