@@ -89,11 +89,13 @@ public record DadaConfig(Modality modality, int inChannels, int outChannels, int
         return new DadaConfig(modality, inChannels, outChannels, numHiddens, numResidualHiddens, numResidualLayers, embeddingDim, numEmbeddings, commitmentCost, decay, groups, imageSize, quirk);
     }
 
-    /** A preset by name: "paper" or "small". */
+    /** A preset by name: "paper" or "small"; "dsr" / "dsr-small" are DSR's VQ-VAE ({@link #dsr}, {@link #dsrSmall}: RGB, no groups). */
     public static DadaConfig preset(String name, Modality m, boolean noGroups) {
         return switch (name) {
             case "paper" -> paper(m, noGroups);
             case "small" -> small(m, noGroups);
+            case "dsr" -> dsr();
+            case "dsr-small" -> dsrSmall();
             default -> throw new IllegalArgumentException("unknown preset '" + name + "'; use paper or small");
         };
     }

@@ -25,8 +25,9 @@ import java.util.stream.Stream;
  * resize to S x S with INTER_LINEAR on 8 bits ({@link CvResize#linear8u}), / 255 as float32, no
  * normalisation, [3, S, S]; mask = imread(IMREAD_GRAYSCALE), the same resize, / 255 (so edge pixels
  * lie between 0 and 1; the official metrics cast to uint8, counting only exact 1.0 as anomalous);
- * zeros for good images. Works for the RGB of MVTec 3D-AD and of our synthetic benchmark only when
- * they are laid out this way (their rgb/ folders are not).
+ * zeros for good images. The RGB of MVTec 3D-AD and of our synthetic benchmark ({@code ./3dsr synth})
+ * is read too: where {@code <split>/<type>/rgb/} exists, the images are {@code <type>/rgb/*.png} and
+ * the masks {@code <type>/gt/<stem>.png}.
  */
 public final class MvtecAdDataset {
     /** One image of a split; mask null for good (and for train) images. */
@@ -65,11 +66,11 @@ public final class MvtecAdDataset {
         if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "no such folder (MVTec AD layout: <class>/" + split + "/)");
         List<String> rel = new ArrayList<>();
         if (split.equals("train")) {
-            for (String f : pngs(dir.resolve("good"))) rel.add("good/" + f);
+            for (String f : pngs(imageDir(dir.resolve("good")))) rel.add("good/" + f);
         } else {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path t : s.filter(Files::isDirectory).toList())
-                    for (String f : pngs(t)) rel.add(t.getFileName() + "/" + f);
+                    for (String f : pngs(imageDir(t))) rel.add(t.getFileName() + "/" + f);
             }
         }
         rel.sort(null);   // glob + sorted(): the same prefix everywhere, so the relative paths' order
@@ -78,14 +79,22 @@ public final class MvtecAdDataset {
             int slash = r.indexOf('/');
             String type = r.substring(0, slash), file = r.substring(slash + 1);
             String stem = file.split("\\.", -1)[0];                       // file_name.split(".")[0]
-            Path mask = null;
+            Path mask = null, typeDir = dir.resolve(type), image = imageDir(typeDir).resolve(file);
+            boolean threeD = !imageDir(typeDir).equals(typeDir);
             if (!type.equals("good")) {
-                mask = root.resolve(category).resolve("ground_truth").resolve(type).resolve(stem + "_mask.png");
-                if (!Files.isRegularFile(mask)) throw new DataException(mask, "missing ground-truth mask of " + dir.resolve(r));
+                mask = threeD ? typeDir.resolve("gt").resolve(stem + ".png")
+                        : root.resolve(category).resolve("ground_truth").resolve(type).resolve(stem + "_mask.png");
+                if (!Files.isRegularFile(mask)) throw new DataException(mask, "missing ground-truth mask of " + image);
             }
-            out.add(new Item(category, type, stem, dir.resolve(r), mask));
+            out.add(new Item(category, type, stem, image, mask));
         }
         return out;
+    }
+
+    /** Where a type folder's images are: its rgb/ sub-folder in the MVTec 3D-AD layout, else itself. */
+    private static Path imageDir(Path typeDir) {
+        Path rgb = typeDir.resolve("rgb");
+        return Files.isDirectory(rgb) ? rgb : typeDir;
     }
 
     private static List<String> pngs(Path dir) throws IOException {
