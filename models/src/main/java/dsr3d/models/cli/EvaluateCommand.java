@@ -54,7 +54,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--protocol", defaultValue = "official", paramLabel = "official|3dsr",
             description = {"official (default): at the gt resolution, defect = gt != 0.",
-                    "3dsr: the 3DSR test script (maps at --resolution, gt resized bilinearly; pixel-ROC positives = resized gt == 255)."})
+                    "3dsr: the 3DSR test script (maps at --resolution, gt resized bilinearly; pixel-ROC positives = resized gt == 255).",
+                    "dsr: DSR's test_dsr.py (--layout mvtec-ad; maps at --resolution, default 256 here; gt resized as cv2, centre 224 crop;",
+                    "  positives = gt == 255; image score from <maps>/<object>/scores.json when present)."})
     String protocol;
 
     @Option(names = "--pro-variant", defaultValue = "official", paramLabel = "official|exact",
@@ -65,8 +67,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "official protocol: resize maps to the gt size bilinearly when they differ (default); --no-resize-maps makes a difference an error.")
     boolean resizeMaps;
 
-    @Option(names = "--resolution", defaultValue = "384", paramLabel = "N", description = "3dsr protocol: evaluation size NxN (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--resolution", defaultValue = "384", paramLabel = "N", description = "3dsr / dsr protocol: map size NxN (default: ${DEFAULT-VALUE}; 256 for dsr).")
     int resolution;
+
+    @Option(names = "--layout", defaultValue = "mvtec3d", paramLabel = "mvtec3d|mvtec-ad",
+            description = {"mvtec3d (default): gt in <object>/test/<type>/gt/<stem>.png.",
+                    "mvtec-ad: MVTec AD (2D): images <object>/test/<type>/<stem>.png, gt <object>/ground_truth/<type>/<stem>_mask.png."})
+    String layout;
 
     @Option(names = "--no-plots", description = "Do not draw the curve pictures.")
     boolean noPlots;
@@ -80,8 +87,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         Protocol proto = switch (protocol.toLowerCase(Locale.ROOT)) {
             case "official" -> Protocol.OFFICIAL;
             case "3dsr" -> Protocol.DSR3;
-            default -> throw new IllegalArgumentException("--protocol must be official or 3dsr, got '" + protocol + "'");
+            case "dsr" -> Protocol.DSR;
+            default -> throw new IllegalArgumentException("--protocol must be official, 3dsr or dsr, got '" + protocol + "'");
         };
+        TestSetEvaluation.Layout lay = switch (layout.toLowerCase(Locale.ROOT)) {
+            case "mvtec3d" -> TestSetEvaluation.Layout.MVTEC3D;
+            case "mvtec-ad" -> TestSetEvaluation.Layout.MVTEC_AD;
+            default -> throw new IllegalArgumentException("--layout must be mvtec3d or mvtec-ad, got '" + layout + "'");
+        };
+        int res = proto == Protocol.DSR && resolution == 384 && !spec.commandLine().getParseResult().hasMatchedOption("--resolution") ? 256 : resolution;
         CategoryEvaluator.ProVariant variant = switch (proVariant.toLowerCase(Locale.ROOT)) {
             case "official" -> CategoryEvaluator.ProVariant.OFFICIAL;
             case "exact" -> CategoryEvaluator.ProVariant.EXACT;
@@ -89,7 +103,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         };
         if (!Files.isDirectory(mapsDir)) throw new java.nio.file.NoSuchFileException(mapsDir.toString(), null, "--anomaly-maps-dir: no such folder");
         TestSetEvaluation evaluation = new TestSetEvaluation(
-                new TestSetEvaluation.Options(datasetDir, mapsDir, proLimit, proto, variant, resizeMaps, resolution),
+                new TestSetEvaluation.Options(datasetDir, mapsDir, proLimit, proto, variant, resizeMaps, res, lay),
                 w -> err.println("evaluate: warning: " + w));
         List<String> names = objects == null || objects.isEmpty() ? TestSetEvaluation.discoverObjects(datasetDir) : objects;
         if (names.contains("mean")) throw new IllegalArgumentException("an object named 'mean' would collide with the mean row of metrics.json");

@@ -74,9 +74,19 @@ public final class InferCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Worker threads (default: -Ddsr3d.threads, else all processors).")
     int threads;
+    @Option(names = "--method", defaultValue = "3dsr", paramLabel = "3dsr|dsr",
+            description = {"3dsr (default) or dsr: DSR (ECCV 2022) on an MVTec AD layout (--dataset-base-dir ROOT with ROOT/C/test/<type>/*.png,",
+                    "or one --rgb PNG); --dada its VQ model (vq_model_pretrained_128_4096.pckl or ours), --model our DSR model.safetensors",
+                    "or the folder / prefix holding the official <run>subspace_restriction_hi_C.pckl, ..., upsample_module_C.pckl."})
+    String method;
+    @Option(names = "--image-size", defaultValue = "0", paramLabel = "S", description = "--method dsr: the model resolution (default: the model file's, 256 for official files).")
+    int imageSize;
 
     @Override
     public Integer call() throws IOException {
+        if (!method.equals("3dsr") && !method.equals("dsr")) throw new IllegalArgumentException("--method must be 3dsr or dsr, got '" + method + "'");
+        if (method.equals("dsr")) return DsrInfer.run(this);
+        if (imageSize != 0) throw new IllegalArgumentException("--image-size applies to --method dsr only");
         boolean single = rgb != null || xyz != null;
         if (single && (rgb == null || xyz == null)) throw new IllegalArgumentException("--rgb and --xyz go together");
         if (single && (datasetDir != null || category != null))

@@ -56,8 +56,13 @@ public final class ModelCommand implements Callable<Integer> {
                 "image size, 384 paper / 96 small (the test-time pass); with --dada-only the DADA training size, 256 paper / 64 small."}) int imageSize;
         @Option(names = "--dada-only", description = "only the DADA (a forward with gradients of the DADA alone; no stage-2 networks)") boolean dadaOnly;
         @Option(names = "--json", description = "print JSON: {\"parameters\": {...}, \"macs\": {...}, \"activation_bytes\": {...}, ...}") boolean json;
+        @Option(names = "--method", defaultValue = "3dsr", paramLabel = "3dsr|dsr",
+                description = {"3dsr (default) or dsr: DSR's VQ-VAE (\"vq\") and its five networks sr_lo, sr_hi, decode, seg, upsample",
+                        "on test_dsr.py's pass at 256 (paper) / 64 (small); --modality and --no-groups do not apply."}) String method;
 
         @Override public Integer call() {
+            if (!method.equals("3dsr") && !method.equals("dsr")) throw new IllegalArgumentException("--method must be 3dsr or dsr, got '" + method + "'");
+            if (method.equals("dsr")) return dsr();
             DadaConfig c = DadaConfig.preset(preset, Modality.parse(modality), noGroups);
             int size = imageSize > 0 ? imageSize : dadaOnly ? c.imageSize() : stage2ImageSize(preset);
             c = c.withImageSize(size);
@@ -90,6 +95,47 @@ public final class ModelCommand implements Callable<Integer> {
                     s.addMacs("sr_lo", lo.indices().numel() * vq);
                 }
             }
+            print(s, c, sc == null ? null : sc.toJson(), size, sc == null ? "" : " + stage 2 (sr_lo, sr_hi, decode, seg)");
+            return 0;
+        }
+
+        /** DSR: the VQ-VAE and the five networks, measured on test_dsr.py's pass. */
+        private int dsr() {
+            if (!modality.equals("rgbd") && !modality.equals("rgb") || noGroups)
+                throw new IllegalArgumentException("--method dsr is RGB only without groups: drop --modality / --no-groups");
+            dsr3d.models.dsr.DsrModel.Config dc = dsr3d.models.dsr.DsrModel.Config.preset(preset);
+            int size = imageSize > 0 ? imageSize : dc.imageSize();
+            DadaConfig c = dc.vq().withImageSize(size);
+            DadaModel vq = DadaModel.create(c, new Random(0));
+            vq.eval();
+            dsr3d.models.dsr.DsrModel m = dsr3d.models.dsr.DsrModel.create(dc, null, new Random(2)).eval();
+            Stage2Step.Nets nets = m.nets();
+            ModelSummary s = new ModelSummary().add("vq", vq);
+            if (!dadaOnly)
+                s.add("sr_lo", nets.srLo()).add("sr_hi", nets.srHi()).add("decode", nets.decode()).add("seg", nets.seg()).add("upsample", m.upsample());
+            Tensor x = Tensor.uniform(new Random(1), 0, 1, dsr3d.tensor.DType.F32, 1, 3, size, size);
+            long k = (long) c.numEmbeddings() * c.embeddingDim();
+            DadaModel.Output out = vq.forward(x);
+            s.measure(List.of(out.recon(), out.lossB(), out.lossT()));
+            s.addMacs("vq._vq_vae_top", out.lo().indices().numel() * k);
+            s.addMacs("vq._vq_vae_bot", out.hi().indices().numel() * k);
+            if (!dadaOnly) {
+                s.attribute(vq.namedChildren().get("upsample_t"), "decode.upsample_t");
+                SubspaceRestrictionModule.Output hi = nets.srHi().forward(out.quantizedB().detach(), vq.quantizer(DadaModel.Level.HI));
+                SubspaceRestrictionModule.Output lo = nets.srLo().forward(out.quantizedT().detach(), vq.quantizer(DadaModel.Level.LO));
+                Tensor reconObject = nets.decode().forward(Tensor.concat(1, vq.upsampleLo(lo.quantized()), hi.quantized()));
+                Tensor sm = nets.seg().forward(reconObject, out.recon().detach()).softmax(1);
+                Tensor up = m.upsample().forward(reconObject.detach(), out.recon().detach(), sm.detach());
+                s.measure(List.of(sm, hi.loss(), lo.loss()));
+                s.measure(List.of(up));
+                s.addMacs("sr_hi", hi.indices().numel() * k);
+                s.addMacs("sr_lo", lo.indices().numel() * k);
+            }
+            print(s, c, dadaOnly ? null : dc.toJson(), size, dadaOnly ? " (DSR)" : " (DSR) + sr_lo, sr_hi, decode, seg, upsample");
+            return 0;
+        }
+
+        private void print(ModelSummary s, DadaConfig c, String stage2Json, int size, String what) {
             PrintWriter w = spec.commandLine().getOut();
             if (json) {
                 JsonObject o = s.toJson();
@@ -98,12 +144,13 @@ public final class ModelCommand implements Callable<Integer> {
                 o.addProperty("class", c.officialClass());
                 o.addProperty("image_size", size);
                 o.addProperty("batch", 1);
+                o.addProperty("method", method);
                 o.addProperty("config", c.toJson());
-                if (sc != null) o.addProperty("stage2_config", sc.toJson());
+                if (stage2Json != null) o.addProperty("stage2_config", stage2Json);
                 w.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
             } else {
                 w.print(s.tree());
-                w.printf(Locale.ROOT, "%nDADA %s%s, preset %s, %s, %dx%d, batch 1%n", c.officialClass(), sc == null ? "" : " + stage 2 (sr_lo, sr_hi, decode, seg)",
+                w.printf(Locale.ROOT, "%n%s %s%s, preset %s, %s, %dx%d, batch 1%n", method.equals("dsr") ? "VQ-VAE" : "DADA", c.officialClass(), what,
                         preset, c.modality().cliName(), size, size);
                 w.printf(Locale.ROOT, "%-28s %14s %14s %14s%n", "module", "parameters", "MACs", "activations");
                 var p = s.parameters();
@@ -123,7 +170,6 @@ public final class ModelCommand implements Callable<Integer> {
                 w.printf(Locale.ROOT, "activation memory held for backward (the graph at the end of the forward): %.1f MB%n", s.activationTotalBytes() / 1e6);
             }
             w.flush();
-            return 0;
         }
     }
 }

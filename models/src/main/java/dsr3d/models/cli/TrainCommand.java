@@ -85,11 +85,20 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--stop-after", hidden = true, defaultValue = "0", description = "Stop after step N as a kill would (tests of --resume).")
     long stopAfter;
 
+    @Option(names = "--method", defaultValue = "3dsr", paramLabel = "3dsr|dsr",
+            description = "3dsr (default) or dsr: DSR's stages 2 and 3 on an MVTec AD layout (see DsrTrain; defaults --iterations 100000 --batch 8).")
+    String method;
+
+    @Option(names = "--upsample-iterations", defaultValue = "0", description = "--method dsr: stage-3 iterations (default: iterations / 2, as train_dsr.py's epochs // 2).")
+    long upsampleIterations;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (!method.equals("3dsr") && !method.equals("dsr")) throw new IllegalArgumentException("--method must be 3dsr or dsr, got '" + method + "'");
+        if (method.equals("dsr")) return DsrTrain.run(this);
         if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
         if (threads > 0) Parallel.setThreads(threads);
         Stage2Data.MaskAlignment alignment = switch (maskAlignment.toLowerCase(Locale.ROOT)) {

@@ -79,12 +79,29 @@ public final class TrainDadaCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "Continue the run in --out from its checkpoint.safetensors (options must be the same).")
     boolean resume;
+    @Option(names = "--method", defaultValue = "3dsr", paramLabel = "3dsr|dsr",
+            description = {"3dsr (default): the DADA. dsr: DSR's VQ-VAE (DiscreteLatentModel, RGB in BGR order, 4096 x 128 codebooks, in-place-ReLU",
+                    "blocks; --preset small: 256 x 32), which the DSR repository does not train (its weights come from a link).",
+                    "Defaults then follow the DSR paper: --iterations 200000 --batch 32 (ImageNet via --images DIR, or the procedural source)."})
+    String method;
 
     @Override
     public Integer call() throws IOException {
         if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
         if (threads > 0) Parallel.setThreads(threads);
-        Stage1Options o = new Stage1Options(preset, modality, noGroups, imageSize, iterations, batch, lr, seed, loss, lambdaDepth, lambdaRgb,
+        if (!method.equals("3dsr") && !method.equals("dsr")) throw new IllegalArgumentException("--method must be 3dsr or dsr, got '" + method + "'");
+        String presetName = preset;
+        if (method.equals("dsr")) {
+            var parsed = spec.commandLine().getParseResult();
+            if (parsed.hasMatchedOption("--modality") && !modality.equals("rgb") || noGroups || datasetBaseDir != null)
+                throw new IllegalArgumentException("--method dsr trains DSR's RGB VQ-VAE: no --modality other than rgb, --no-groups or --dataset-base-dir");
+            if (!preset.equals("paper") && !preset.equals("small")) throw new IllegalArgumentException("unknown preset '" + preset + "'; use paper or small");
+            presetName = preset.equals("paper") ? "dsr" : "dsr-small";
+            modality = "rgb";
+            if (!parsed.hasMatchedOption("--iterations")) iterations = 200_000;
+            if (!parsed.hasMatchedOption("--batch")) batch = 32;
+        }
+        Stage1Options o = new Stage1Options(presetName, modality, noGroups, imageSize, iterations, batch, lr, seed, loss, lambdaDepth, lambdaRgb,
                 lambdaCommit, depthSource, !noAffine, images == null ? null : images.toString(), proceduralImages,
                 datasetBaseDir == null ? null : datasetBaseDir.toString(), codebookInit, codebookRestart, weightInit);
         DadaTrainer trainer = new DadaTrainer(o, out, checkpointEvery);

@@ -17,10 +17,23 @@ import com.google.gson.JsonParser;
  * 128, 2 residual layers, 2048 x 256 codebooks, commitment 0.25, decay 0.99, 256 x 256 training
  * images). {@link #small} = the same architecture scaled for the 2-core CPU demo (see README,
  * "DADA"): hidden 64, residual hidden 32, 2 layers, 256 x 64 codebooks, 64 x 64 images.
+ *
+ * <p>inplaceRelu: the residual blocks of the encoders and of the general decoder compute
+ * relu(x) + f(x) instead of x + f(x) ({@link dsr3d.nn.layers.Residual.Skip#RELU_INPUT}): DSR's
+ * discrete_model.py uses nn.ReLU(True), whose in-place first ReLU overwrites the skip input.
+ * False for every 3DSR file (their ReLUs are not in place). {@link #dsr} is DSR's VQ-VAE.
  */
 public record DadaConfig(Modality modality, int inChannels, int outChannels, int numHiddens, int numResidualHiddens,
                          int numResidualLayers, int embeddingDim, int numEmbeddings, double commitmentCost, double decay,
-                         int groups, int imageSize) {
+                         int groups, int imageSize, boolean inplaceRelu) {
+    /** The 3DSR form (no in-place-ReLU quirk in the VQ's residual blocks). */
+    public DadaConfig(Modality modality, int inChannels, int outChannels, int numHiddens, int numResidualHiddens,
+                      int numResidualLayers, int embeddingDim, int numEmbeddings, double commitmentCost, double decay,
+                      int groups, int imageSize) {
+        this(modality, inChannels, outChannels, numHiddens, numResidualHiddens, numResidualLayers, embeddingDim, numEmbeddings,
+                commitmentCost, decay, groups, imageSize, false);
+    }
+
     public DadaConfig {
         if (modality == null) throw new IllegalArgumentException("DADA config: modality is missing");
         if (inChannels != modality.channels || outChannels != modality.channels)
@@ -54,11 +67,35 @@ public record DadaConfig(Modality modality, int inChannels, int outChannels, int
         return new DadaConfig(m, m.channels, m.channels, 64, 32, 2, 64, 256, 0.25, 0.99, groupsFor(m, noGroups), 64);
     }
 
-    /** A preset by name: "paper" or "small". */
+    /** DSR's VQ-VAE (train_dsr.py / test_dsr.py, "vq_model_pretrained_128_4096"): DiscreteLatentModel
+     *  on RGB (BGR order) with hidden 128, residual hidden 64, 2 layers, 4096 x 128 codebooks,
+     *  commitment 0.25, decay 0.99, the in-place-ReLU quirk, 256 x 256 images. */
+    public static DadaConfig dsr() {
+        return new DadaConfig(Modality.RGB, 3, 3, 128, 64, 2, 128, 4096, 0.25, 0.99, 1, 256, true);
+    }
+
+    /** DSR's VQ-VAE scaled for the 2-core CPU demo: hidden 32, residual hidden 16, 2 layers,
+     *  256 x 32 codebooks, 64 x 64 images (the same quirk). */
+    public static DadaConfig dsrSmall() {
+        return new DadaConfig(Modality.RGB, 3, 3, 32, 16, 2, 32, 256, 0.25, 0.99, 1, 64, true);
+    }
+
+    /** The residual-block skip form of this configuration. */
+    public dsr3d.nn.layers.Residual.Skip residualSkip() {
+        return inplaceRelu ? dsr3d.nn.layers.Residual.Skip.RELU_INPUT : dsr3d.nn.layers.Residual.Skip.INPUT;
+    }
+
+    public DadaConfig withInplaceRelu(boolean quirk) {
+        return new DadaConfig(modality, inChannels, outChannels, numHiddens, numResidualHiddens, numResidualLayers, embeddingDim, numEmbeddings, commitmentCost, decay, groups, imageSize, quirk);
+    }
+
+    /** A preset by name: "paper" or "small"; "dsr" / "dsr-small" are DSR's VQ-VAE ({@link #dsr}, {@link #dsrSmall}: RGB, no groups). */
     public static DadaConfig preset(String name, Modality m, boolean noGroups) {
         return switch (name) {
             case "paper" -> paper(m, noGroups);
             case "small" -> small(m, noGroups);
+            case "dsr" -> dsr();
+            case "dsr-small" -> dsrSmall();
             default -> throw new IllegalArgumentException("unknown preset '" + name + "'; use paper or small");
         };
     }
@@ -69,13 +106,14 @@ public record DadaConfig(Modality modality, int inChannels, int outChannels, int
     }
 
     public DadaConfig withImageSize(int size) {
-        return new DadaConfig(modality, inChannels, outChannels, numHiddens, numResidualHiddens, numResidualLayers, embeddingDim, numEmbeddings, commitmentCost, decay, groups, size);
+        return new DadaConfig(modality, inChannels, outChannels, numHiddens, numResidualHiddens, numResidualLayers, embeddingDim, numEmbeddings, commitmentCost, decay, groups, size, inplaceRelu);
     }
 
     /** The official class this configuration builds. */
     public String officialClass() { return groups == 2 ? "DiscreteLatentModelGroups" : "DiscreteLatentModel"; }
 
-    /** JSON with the official argument names (plus modality, groups, image_size). */
+    /** JSON with the official argument names (plus modality, groups, image_size; "inplace_relu": true
+     *  only for the DSR form, so 3DSR files keep their exact metadata). */
     public String toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("class", officialClass());
@@ -91,6 +129,7 @@ public record DadaConfig(Modality modality, int inChannels, int outChannels, int
         o.addProperty("decay", decay);
         o.addProperty("groups", groups);
         o.addProperty("image_size", imageSize);
+        if (inplaceRelu) o.addProperty("inplace_relu", true);
         return o.toString();
     }
 
@@ -108,7 +147,13 @@ public record DadaConfig(Modality modality, int inChannels, int outChannels, int
         return new DadaConfig(Modality.parse(str(o, "modality")), integer(o, "in_channels"), integer(o, "out_channels"),
                 integer(o, "num_hiddens"), integer(o, "num_residual_hiddens"), integer(o, "num_residual_layers"),
                 integer(o, "embedding_dim"), integer(o, "num_embeddings"), number(o, "commitment_cost"), number(o, "decay"),
-                integer(o, "groups"), integer(o, "image_size"));
+                integer(o, "groups"), integer(o, "image_size"), o.has("inplace_relu") && bool(o, "inplace_relu"));
+    }
+
+    private static boolean bool(JsonObject o, String name) {
+        try { return field(o, name).getAsBoolean(); } catch (ClassCastException | IllegalStateException | UnsupportedOperationException e) {
+            throw new IllegalArgumentException("DADA config: field '" + name + "' is not a boolean");
+        }
     }
 
     private static JsonElement field(JsonObject o, String name) {

@@ -53,8 +53,8 @@ public abstract class DadaModel extends Module {
     protected DadaModel(DadaConfig c, Random rng) {
         this.config = c;
         int g = c.groups();
-        encoderT = registerModule("_encoder_t", new EncoderTop(c.numHiddens(), c.numResidualLayers(), c.numResidualHiddens(), g, rng));
-        encoderB = registerModule("_encoder_b", new EncoderBot(c.inChannels(), c.numHiddens(), c.numResidualLayers(), c.numResidualHiddens(), g, rng));
+        encoderT = registerModule("_encoder_t", new EncoderTop(c.numHiddens(), c.numResidualLayers(), c.numResidualHiddens(), g, c.residualSkip(), rng));
+        encoderB = registerModule("_encoder_b", new EncoderBot(c.inChannels(), c.numHiddens(), c.numResidualLayers(), c.numResidualHiddens(), g, c.residualSkip(), rng));
         // The official classes register these two in opposite orders (state-dict order follows).
         if (g == 2) {
             preVqConvTop = registerModule("_pre_vq_conv_top", new Conv2d(c.numHiddens(), c.embeddingDim(), 1, 1, 0, g, true, rng));
@@ -65,7 +65,7 @@ public abstract class DadaModel extends Module {
         }
         vqVaeTop = registerModule("_vq_vae_top", new VectorQuantizerEMA(c.numEmbeddings(), c.embeddingDim(), c.commitmentCost(), c.decay(), 1e-5, rng));
         vqVaeBot = registerModule("_vq_vae_bot", new VectorQuantizerEMA(c.numEmbeddings(), c.embeddingDim(), c.commitmentCost(), c.decay(), 1e-5, rng));
-        decoderB = registerModule("_decoder_b", new DecoderBot(2 * c.embeddingDim(), c.numHiddens(), c.numResidualLayers(), c.numResidualHiddens(), c.outChannels(), g, rng));
+        decoderB = registerModule("_decoder_b", new DecoderBot(2 * c.embeddingDim(), c.numHiddens(), c.numResidualLayers(), c.numResidualHiddens(), c.outChannels(), g, c.residualSkip(), rng));
         upsampleT = registerModule("upsample_t", ConvTranspose2d.up2(c.embeddingDim(), c.embeddingDim(), g, rng));
     }
 

@@ -84,6 +84,13 @@ public final class DadaTrainer {
 
     public DadaModel model() { return model; }
 
+    /** DSR's VQ-VAE sees OpenCV's BGR order (its loaders use cv2.imread): the RGB batch [B, 3, S, S]
+     *  reversed for a DSR configuration ({@link DadaConfig#inplaceRelu}); every other model as given. */
+    Tensor order(Tensor x) {
+        if (!config.inplaceRelu() || config.modality() != Modality.RGB) return x;
+        return Tensor.concat(1, x.slice(1, 2, 3), x.slice(1, 1, 2), x.slice(1, 0, 1)).contiguous();
+    }
+
     public DadaConfig config() { return config; }
 
     public Adam adam() { return adam; }
@@ -115,12 +122,12 @@ public final class DadaTrainer {
             log = JsonlLog.resume(out.resolve(LOG), done);
         } else {
             if (Files.exists(ckpt)) throw new IllegalArgumentException("--out " + out + " already holds a run (" + CHECKPOINT + "); use --resume or another folder");
-            if (options.codebookInit().equals("data")) model.warmStartCodebooks(data.batch(options.seed(), 0, options.batch()), new Random(options.seed() + 1));
+            if (options.codebookInit().equals("data")) model.warmStartCodebooks(order(data.batch(options.seed(), 0, options.batch())), new Random(options.seed() + 1));
             log = JsonlLog.create(out.resolve(LOG));
         }
         TrainingLoop.Task task = new TrainingLoop.Task() {
             @Override public LinkedHashMap<String, Tensor> forward(long step) {
-                Tensor x = data.batch(options.seed(), step, options.batch());     // [B, C, S, S]
+                Tensor x = order(data.batch(options.seed(), step, options.batch()));     // [B, C, S, S]
                 DadaModel.Output o = model.forward(x);
                 lastX = x;
                 lastOut = o;

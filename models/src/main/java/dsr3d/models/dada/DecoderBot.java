@@ -31,9 +31,14 @@ public final class DecoderBot extends Layer {
     private final ConvTranspose2d convTrans1, convTrans2;
 
     public DecoderBot(int inChannels, int numHiddens, int numResidualLayers, int numResidualHiddens, int outChannels, int groups, Random rng) {
+        this(inChannels, numHiddens, numResidualLayers, numResidualHiddens, outChannels, groups, Residual.Skip.INPUT, rng);
+    }
+
+    /** skip: {@link Residual.Skip#RELU_INPUT} for DSR's discrete_model.py (in-place ReLU), INPUT otherwise. */
+    public DecoderBot(int inChannels, int numHiddens, int numResidualLayers, int numResidualHiddens, int outChannels, int groups, Residual.Skip skip, Random rng) {
         this.groups = groups;
         conv1 = registerModule("_conv_1", new Conv2d(inChannels, numHiddens, 3, 1, 1, groups, true, rng));
-        residualStack = registerModule("_residual_stack", new ResidualStack(numHiddens, numResidualLayers, numResidualHiddens, groups, Residual.Skip.INPUT, rng));
+        residualStack = registerModule("_residual_stack", new ResidualStack(numHiddens, numResidualLayers, numResidualHiddens, groups, skip, rng));
         convTrans1 = registerModule("_conv_trans_1", ConvTranspose2d.up2(numHiddens, numHiddens / 2, groups, rng));
         convTrans2 = registerModule("_conv_trans_2", ConvTranspose2d.up2(numHiddens / 2, groups == 2 ? numHiddens / 4 : outChannels, groups, rng));
         if (groups == 2) {

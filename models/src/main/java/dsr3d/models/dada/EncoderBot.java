@@ -29,6 +29,11 @@ public final class EncoderBot extends Layer {
     private final ResidualStack residualStack;
 
     public EncoderBot(int inChannels, int numHiddens, int numResidualLayers, int numResidualHiddens, int groups, Random rng) {
+        this(inChannels, numHiddens, numResidualLayers, numResidualHiddens, groups, Residual.Skip.INPUT, rng);
+    }
+
+    /** skip: {@link Residual.Skip#RELU_INPUT} for DSR's discrete_model.py (in-place ReLU), INPUT otherwise. */
+    public EncoderBot(int inChannels, int numHiddens, int numResidualLayers, int numResidualHiddens, int groups, Residual.Skip skip, Random rng) {
         if (groups == 2) {
             inputConvDepth = registerModule("input_conv_depth", new Conv2d(1, numHiddens / 4, 1, 1, 0, 1, true, rng));
             inputConvRgb = registerModule("input_conv_rgb", new Conv2d(inChannels - 1, numHiddens / 4, 1, 1, 0, 1, true, rng));
@@ -39,7 +44,7 @@ public final class EncoderBot extends Layer {
         conv1 = registerModule("_conv_1", new Conv2d(firstIn, numHiddens / 2, 4, 2, 1, groups, true, rng));
         conv2 = registerModule("_conv_2", new Conv2d(numHiddens / 2, numHiddens, 4, 2, 1, groups, true, rng));
         conv3 = registerModule("_conv_3", new Conv2d(numHiddens, numHiddens, 3, 1, 1, groups, true, rng));
-        residualStack = registerModule("_residual_stack", new ResidualStack(numHiddens, numResidualLayers, numResidualHiddens, groups, Residual.Skip.INPUT, rng));
+        residualStack = registerModule("_residual_stack", new ResidualStack(numHiddens, numResidualLayers, numResidualHiddens, groups, skip, rng));
         registerModule("relu", new ReLU());
     }
 

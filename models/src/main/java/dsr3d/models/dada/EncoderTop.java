@@ -22,9 +22,14 @@ public final class EncoderTop extends Layer {
     private final ResidualStack residualStack;
 
     public EncoderTop(int numHiddens, int numResidualLayers, int numResidualHiddens, int groups, Random rng) {
+        this(numHiddens, numResidualLayers, numResidualHiddens, groups, Residual.Skip.INPUT, rng);
+    }
+
+    /** skip: {@link Residual.Skip#RELU_INPUT} for DSR's discrete_model.py (in-place ReLU), INPUT otherwise. */
+    public EncoderTop(int numHiddens, int numResidualLayers, int numResidualHiddens, int groups, Residual.Skip skip, Random rng) {
         conv1 = registerModule("_conv_1", new Conv2d(numHiddens, numHiddens, 4, 2, 1, groups, true, rng));
         conv2 = registerModule("_conv_2", new Conv2d(numHiddens, numHiddens, 3, 1, 1, groups, true, rng));
-        residualStack = registerModule("_residual_stack", new ResidualStack(numHiddens, numResidualLayers, numResidualHiddens, groups, Residual.Skip.INPUT, rng));
+        residualStack = registerModule("_residual_stack", new ResidualStack(numHiddens, numResidualLayers, numResidualHiddens, groups, skip, rng));
         registerModule("relu", new ReLU());
     }
 

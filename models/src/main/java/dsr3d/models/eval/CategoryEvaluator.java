@@ -36,6 +36,12 @@ public final class CategoryEvaluator {
      */
     public void addImage(String imageName, float[] map, int width, int height, boolean[] defect, boolean[] pixelPositive,
                          boolean anomalous) {
+        addImage(imageName, map, width, height, defect, pixelPositive, anomalous, Double.NaN);
+    }
+
+    /** As above with the image score given (DSR's scores.json: not the map's maximum); NaN = the map's maximum. */
+    public void addImage(String imageName, float[] map, int width, int height, boolean[] defect, boolean[] pixelPositive,
+                         boolean anomalous, double imageScore) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < map.length; i++) {
             float s = map[i];
@@ -60,7 +66,7 @@ public final class CategoryEvaluator {
             imageScores = Arrays.copyOf(imageScores, 2 * images);
             imageLabels = Arrays.copyOf(imageLabels, 2 * images);
         }
-        imageScores[images] = max;
+        imageScores[images] = Double.isNaN(imageScore) ? max : imageScore;
         imageLabels[images] = anomalous;
         images++;
         if (anomalous) defectImages++;

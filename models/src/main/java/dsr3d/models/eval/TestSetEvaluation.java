@@ -34,19 +34,47 @@ import java.util.stream.Stream;
  *       of gt/255, so class ids 253/254 and blurred edges are negatives); image label = the
  *       folder is not "good".</li>
  * </ul>
- * Errors (missing map, multi-channel map, size mismatch, NaN, category without defects) are
+ * Layout MVTEC_AD (MVTec AD 2D, {@link dsr3d.models.data.MvtecAdDataset}): images
+ * {@code D/<object>/test/<type>/<stem>.png}, gt {@code D/<object>/ground_truth/<type>/<stem>_mask.png},
+ * none for good (all zeros at the image's size); same map layout. With it, the protocol DSR is
+ * test_dsr.py's: maps resolution x resolution (256), gt resized with cv2's INTER_LINEAR on 8 bits
+ * ({@link dsr3d.models.data.CvResize#linear8u}), the centre 224 x 224 of both (crop_image), pixel
+ * positives = resized gt == 255 (its uint8 cast of gt / 255), AU-PRO defects = resized gt != 0,
+ * image label = the folder is not "good", image score = the "score" of A/&lt;object&gt;/scores.json
+ * (written by {@code infer --method dsr}: max of the 21 x 21 mean of the anomaly module's output)
+ * when that file exists, else the map maximum.
+ *
+ * <p>Errors (missing map, multi-channel map, size mismatch, NaN, category without defects) are
  * IllegalArgumentExceptions naming the file or object.
  */
 public final class TestSetEvaluation {
-    public enum Protocol { OFFICIAL, DSR3 }
+    public enum Protocol { OFFICIAL, DSR3, DSR }
 
-    /** One test sample: its defect type folder, file stem, gt file and expected map file. */
-    public record Sample(String object, String type, String stem, Path gt, Path map) {
+    /** Where the ground truth lives: MVTec 3D-AD (test/&lt;type&gt;/gt/) or MVTec AD (ground_truth/&lt;type&gt;/&lt;stem&gt;_mask.png). */
+    public enum Layout { MVTEC3D, MVTEC_AD }
+
+    /** DSR's centre crop of the 256 maps (test_dsr.py, crop_image to 224). */
+    public static final int DSR_CROP = 224;
+
+    /** One test sample: its defect type folder, file stem, gt file (null: a good MVTec AD image,
+     *  all zeros at the size of {@code image}) and expected map file. */
+    public record Sample(String object, String type, String stem, Path gt, Path map, Path image) {
+        public Sample(String object, String type, String stem, Path gt, Path map) { this(object, type, stem, gt, map, null); }
         public boolean good() { return type.equals("good"); }
     }
 
     public record Options(Path datasetDir, Path mapsDir, double proLimit, Protocol protocol,
-                          CategoryEvaluator.ProVariant proVariant, boolean resizeMaps, int resolution) {}
+                          CategoryEvaluator.ProVariant proVariant, boolean resizeMaps, int resolution, Layout layout) {
+        public Options(Path datasetDir, Path mapsDir, double proLimit, Protocol protocol, CategoryEvaluator.ProVariant proVariant,
+                       boolean resizeMaps, int resolution) {
+            this(datasetDir, mapsDir, proLimit, protocol, proVariant, resizeMaps, resolution, Layout.MVTEC3D);
+        }
+
+        public Options {
+            if (protocol == Protocol.DSR && layout != Layout.MVTEC_AD)
+                throw new IllegalArgumentException("--protocol dsr needs --layout mvtec-ad (DSR's test script reads MVTec AD)");
+        }
+    }
 
     private final Options options;
     private final Consumer<String> warnings;
@@ -77,7 +105,16 @@ public final class TestSetEvaluation {
         if (!Files.isDirectory(test))
             throw new DataException(test, "object '" + object + "' has no test folder");
         List<Sample> out = new ArrayList<>();
-        for (Path typeDir : list(test, Files::isDirectory)) {
+        if (options.layout() == Layout.MVTEC_AD) {
+            try {
+                for (var it : dsr3d.models.data.MvtecAdDataset.open(options.datasetDir()).samples(object, "test"))
+                    out.add(new Sample(object, it.type(), it.stem(), it.mask(),
+                            options.mapsDir().resolve(object).resolve("test").resolve(it.type()).resolve(it.stem() + ".tiff"), it.image()));
+            } catch (IOException e) {
+                throw new DataException(test, "cannot list the MVTec AD test split", e);
+            }
+        }
+        for (Path typeDir : options.layout() == Layout.MVTEC_AD ? List.<Path>of() : list(test, Files::isDirectory)) {
             String type = typeDir.getFileName().toString();
             Path gtDir = typeDir.resolve("gt");
             if (!Files.isDirectory(gtDir))
@@ -100,9 +137,11 @@ public final class TestSetEvaluation {
     /** Reads every sample, computes the metrics; {@code afterImage} is called once per image. */
     public CategoryMetrics evaluate(String object, List<Sample> samples, Runnable afterImage) {
         CategoryEvaluator evaluator = new CategoryEvaluator(object);
+        java.util.Map<String, Double> given = options.protocol() == Protocol.DSR ? scoresJson(options.mapsDir().resolve(object).resolve("scores.json")) : java.util.Map.of();
         for (Sample s : samples) {
             try {
-                addSample(evaluator, s);
+                if (options.protocol() == Protocol.DSR) addDsr(evaluator, s, given.getOrDefault(s.type() + "/" + s.stem(), Double.NaN));
+                else addSample(evaluator, s);
             } catch (IllegalArgumentException e) {   // bad values in the files: a data error, not a bad command line
                 throw new DataException(s.map(), withoutFile(s.map(), e.getMessage()), null);
             }
@@ -115,13 +154,65 @@ public final class TestSetEvaluation {
         }
     }
 
+    /** "type/stem" -> score from infer's scores.json ([{"type", "stem", "score"}, ...]); empty when the file is absent. */
+    static java.util.Map<String, Double> scoresJson(Path file) {
+        java.util.Map<String, Double> out = new java.util.HashMap<>();
+        if (!Files.isRegularFile(file)) return out;
+        try {
+            for (var e : com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonArray()) {
+                var o = e.getAsJsonObject();
+                out.put(o.get("type").getAsString() + "/" + o.get("stem").getAsString(), o.get("score").getAsDouble());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new DataException(file, "not a scores.json of infer ([{\"type\", \"stem\", \"score\"}, ...]): " + e.getMessage(), null);
+        }
+        return out;
+    }
+
+    /** test_dsr.py: gt resized as cv2 (8 bits), both centre-cropped to 224; positives = gt == 255. */
+    private void addDsr(CategoryEvaluator evaluator, Sample s, double imageScore) {
+        FloatImage map;
+        try {
+            map = Tiff.readFloat(s.map());
+        } catch (IOException e) {
+            throw new DataException(s.map(), "cannot read the anomaly map", e);
+        }
+        int r = options.resolution();
+        if (map.channels() != 1 || map.width() != r || map.height() != r)
+            throw new IllegalArgumentException("the dsr protocol evaluates single-channel " + size(r, r) + " maps, " + s.map() + " is "
+                    + size(map.width(), map.height()) + " with " + map.channels() + " channel(s)");
+        int[] g = new int[r * r];
+        if (s.gt() != null) {
+            ByteImage gt;
+            try {
+                gt = Png.readGray8(s.gt());
+            } catch (IOException e) {
+                throw new DataException(s.gt(), "cannot read the ground truth", e);
+            }
+            int[] src = new int[gt.width() * gt.height()];
+            for (int i = 0; i < src.length; i++) src[i] = gt.data()[i] & 0xFF;
+            g = dsr3d.models.data.CvResize.linear8u(src, gt.height(), gt.width(), 1, r, r);
+        }
+        int c = Math.min(DSR_CROP, r), off = (r - c) / 2;
+        float[] cropped = new float[c * c];
+        boolean[] defect = new boolean[c * c], positive = new boolean[c * c];
+        for (int y = 0; y < c; y++)
+            for (int x = 0; x < c; x++) {
+                int from = (y + off) * r + x + off, to = y * c + x;
+                cropped[to] = map.data()[from];
+                defect[to] = g[from] != 0;
+                positive[to] = g[from] == 255;
+            }
+        evaluator.addImage(s.map().toString(), cropped, c, c, defect, positive, !s.good(), imageScore);
+    }
+
     private void addSample(CategoryEvaluator evaluator, Sample s) {
         ByteImage gt;
         FloatImage map;
         try {
-            gt = Png.readGray8(s.gt());
+            gt = s.gt() != null ? Png.readGray8(s.gt()) : blankLike(s.image());
         } catch (IOException e) {
-            throw new DataException(s.gt(), "cannot read the ground truth", e);
+            throw new DataException(s.gt() != null ? s.gt() : s.image(), "cannot read the ground truth", e);
         }
         try {
             map = Tiff.readFloat(s.map());
@@ -169,6 +260,12 @@ public final class TestSetEvaluation {
             positive[i] = v == 255;
         }
         evaluator.addImage(s.map().toString(), map.data(), r, r, defect, positive, !s.good());
+    }
+
+    /** An all-zero gt of the image's size (a good MVTec AD image has no mask file). */
+    private static ByteImage blankLike(Path image) throws IOException {
+        ByteImage img = Png.readRgb(image);
+        return new ByteImage(img.width(), img.height(), 1, new byte[img.width() * img.height()]);
     }
 
     private static void checkFinite(float[] v, Path file, int width) {

@@ -38,6 +38,21 @@ public final class DadaWeights {
         return new Loaded(model, sha256(model.stateDict()), DadaCheckpoints.FROM_METADATA.equals(l.configSource()));
     }
 
+    /**
+     * DSR's VQ-VAE (train_dsr.py's "vq_model_pretrained_128_4096.pckl", or our safetensors): as
+     * {@link #load}, except that an official file, whose shapes do not tell DSR's discrete_model.py
+     * from 3DSR's, is built with DSR's in-place-ReLU residual blocks ({@link dsr3d.models.dada.DadaConfig#inplaceRelu}).
+     */
+    public static Loaded loadDsr(Path file) throws IOException {
+        DadaCheckpoints.Loaded l = DadaCheckpoints.load(file, null, 0);
+        if (l.configSource().startsWith("inferred"))
+            l = DadaCheckpoints.load(file, l.model().config().withInplaceRelu(true), 0);
+        if (l.model().config().modality() != dsr3d.models.dada.Modality.RGB)
+            throw new dsr3d.nn.io.CheckpointFormatException(file, "not a DSR VQ model: it takes " + l.model().config().modality().cliName()
+                    + " input, DSR's takes RGB (3 channels)");
+        return new Loaded(l.model(), sha256(l.model().stateDict()));
+    }
+
     /** SHA-256 over the state dict in key order: per tensor its name, shape and values
      *  (floating point as float32, little endian; integers as int32). Independent of the file format. */
     public static String sha256(Map<String, Tensor> state) {
