@@ -50,7 +50,7 @@ public final class DadaWeights {
         if (l.model().config().modality() != dsr3d.models.dada.Modality.RGB)
             throw new dsr3d.nn.io.CheckpointFormatException(file, "not a DSR VQ model: it takes " + l.model().config().modality().cliName()
                     + " input, DSR's takes RGB (3 channels)");
-        return new Loaded(l.model(), sha256(l.model().stateDict()));
+        return new Loaded(l.model(), sha256(l.model().stateDict()), DadaCheckpoints.FROM_METADATA.equals(l.configSource()));
     }
 
     /** SHA-256 over the state dict in key order: per tensor its name, shape and values
