@@ -224,7 +224,7 @@ public final class DemoReport {
     /** Table numbers: 4 decimals; small learning rates and the like in %.3g. */
     static String fmt(double v) {
         if (Double.isNaN(v)) return "-";
-        if (v != 0 && Math.abs(v) < 1e-3) return String.format(Locale.ROOT, "%.3g", v);
+        if (v != 0 && Math.abs(v) < 1e-3) return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toString();
         return String.format(Locale.ROOT, "%.4f", v);
     }
 }
