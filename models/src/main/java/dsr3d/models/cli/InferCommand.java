@@ -7,15 +7,13 @@ import dsr3d.models.data.Mvtec3dDataset;
 import dsr3d.models.data.Preprocess3dsr;
 import dsr3d.models.data.Sample;
 import dsr3d.models.infer.DadaWeights;
+import dsr3d.models.infer.SampleOverlay;
 import dsr3d.models.infer.TestTimePipeline;
 import dsr3d.models.stage2.AnomalyScoring;
 import dsr3d.models.stage2.Stage2Model;
-import dsr3d.models.viz.AnomalyOverlay;
 import dsr3d.nn.io.SafeTensors;
-import dsr3d.simulate.io.ByteImage;
 import dsr3d.simulate.io.FloatImage;
 import dsr3d.simulate.io.JsonText;
-import dsr3d.simulate.io.Png;
 import dsr3d.simulate.io.Tiff;
 import dsr3d.tensor.DType;
 import dsr3d.tensor.Tensor;
@@ -219,29 +217,9 @@ public final class InferCommand implements Callable<Integer> {
         if (overlays || single) {
             Path png = single ? base.resolve(s.stem() + ".png") : base.resolve("overlays").resolve(s.type()).resolve(s.stem() + ".png");
             Files.createDirectories(png.getParent());
-            ByteImage rgbImg = Png.readRgb(s.rgb());
-            boolean[] gt = new boolean[l.size() * l.size()];
-            for (int i = 0; i < gt.length; i++) gt[i] = l.gt()[i] > 0.5f;
-            AnomalyOverlay.Sample o = new AnomalyOverlay.Sample(s.type() + "/" + s.stem() + String.format(java.util.Locale.ROOT, "  score %.4f", r.scores()[b]),
-                    rgbImg, l.depth(), l.size(), l.size(), gt, l.size(), l.size(), map, w, h, Double.NaN, Double.NaN);
-            AnomalyOverlay.write(png, o, reconImage(one(r.reconObject(), b), mod));
+            SampleOverlay.write(png, "", s, l, map, w, h, r.scores()[b], one(r.reconObject(), b), mod);
         }
     }
 
     private static Tensor one(Tensor t, int b) { return t.slice(0, b, b + 1).to(DType.F32).contiguous(); }
-
-    /** The object reconstruction [1, C, H, W] as an 8-bit picture: its RGB channels (clamped to [0, 1]), or gray depth. */
-    static ByteImage reconImage(Tensor recon, Modality m) {
-        int h = recon.size(2), w = recon.size(3), c = recon.size(1);
-        float[] v = recon.toFloatArray();
-        int first = m == Modality.RGBD ? 1 : 0, channels = m == Modality.DEPTH ? 1 : 3;
-        byte[] px = new byte[h * w * 3];
-        for (int i = 0; i < h * w; i++)
-            for (int k = 0; k < 3; k++) {
-                int ch = first + (channels == 1 ? 0 : k);
-                float x = Math.max(0, Math.min(1, v[ch * h * w + i]));
-                px[i * 3 + k] = (byte) Math.round(x * 255);
-            }
-        return new ByteImage(w, h, 3, px);
-    }
 }

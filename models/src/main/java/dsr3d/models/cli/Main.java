@@ -42,7 +42,7 @@ import java.util.ServiceLoader;
 @Command(name = "3dsr", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = {"3DSR anomaly detection (Zavrtanik, Kristan, Skocaj, WACV 2024) on a pure-Java engine.",
                 "Run './3dsr COMMAND --help' for the options of a command."},
-        subcommands = {DemoCommand.class, ExperimentCommand.class, VersionCommand.class, TestCommand.class, CheckpointCommand.class, EvaluateCommand.class, SynthCommand.class, TrainDadaCommand.class, ModelCommand.class, TrainCommand.class, InferCommand.class},
+        subcommands = {DemoCommand.class, ExperimentCommand.class, VersionCommand.class, TestCommand.class, CheckpointCommand.class, EvaluateCommand.class, SynthCommand.class, TrainDadaCommand.class, ModelCommand.class, TrainCommand.class, InferCommand.class, ReportCommand.class, ExplainCommand.class},
         footer = {"", "Exit status: 0 success; 2 bad command line (unknown command or option, invalid value);",
                 "1 the run failed (missing or bad input file, I/O or data error, backend unavailable).",
                 "Errors are one line; --debug (anywhere on the line) or DSR3D_DEBUG=1 adds the stack trace.",

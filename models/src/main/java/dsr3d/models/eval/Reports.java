@@ -5,6 +5,7 @@ import dsr3d.models.viz.CurvePlot;
 import dsr3d.models.viz.PngOut;
 import dsr3d.tensor.io.AtomicFiles;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,16 +59,27 @@ public final class Reports {
         AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** {@code dir/roc.png} (image and pixel ROC) and {@code dir/pro.png}. */
+    /** {@code dir/roc.png} ({@link #rocPlot}) and {@code dir/pro.png} ({@link #proPlot}). */
     public static void writeCurves(Path dir, String object, CategoryMetrics m) throws IOException {
-        Curve ir = m.imageRoc(), pr = m.pixelRoc(), pro = m.proCurve();
-        PngOut.write(dir.resolve("roc.png"), CurvePlot.render(object + ": ROC", "false positive rate", "true positive rate", List.of(
+        PngOut.write(dir.resolve("roc.png"), rocPlot(object, m));
+        PngOut.write(dir.resolve("pro.png"), proPlot(object, m));
+    }
+
+    /** The image and pixel ROC curves of one object, their AUROC in the legend. */
+    public static BufferedImage rocPlot(String object, CategoryMetrics m) {
+        Curve ir = m.imageRoc(), pr = m.pixelRoc();
+        return CurvePlot.render(object + ": ROC", "false positive rate", "true positive rate", List.of(
                 new CurvePlot.Series(String.format(Locale.ROOT, "image  AUROC = %.4f", ir.area()), ir.x(), ir.y(), CurvePlot.BLUE),
                 new CurvePlot.Series(String.format(Locale.ROOT, "pixel  AUROC = %.4f", pr.area()), pr.x(), pr.y(), CurvePlot.ORANGE)),
-                Double.NaN));
-        PngOut.write(dir.resolve("pro.png"), CurvePlot.render(object + ": " + pro.name() + " curve", "false positive rate (OK pixels)",
+                Double.NaN);
+    }
+
+    /** The PRO curve of one object with its integration limit marked and the integrated area shaded. */
+    public static BufferedImage proPlot(String object, CategoryMetrics m) {
+        Curve pro = m.proCurve();
+        return CurvePlot.render(object + ": " + pro.name() + " curve", "false positive rate (OK pixels)",
                 "per-region overlap", List.of(new CurvePlot.Series(
                         String.format(Locale.ROOT, "AU-PRO@%.2f = %.4f", pro.limit(), pro.area()), pro.x(), pro.y(), CurvePlot.GREEN)),
-                pro.limit()));
+                pro.limit());
     }
 }

@@ -17,9 +17,14 @@ public final class PngOut {
     private PngOut() {}
 
     public static void write(Path file, BufferedImage image) throws IOException {
+        AtomicFiles.write(file, bytes(image));
+    }
+
+    /** The PNG encoding of image (for embedding, e.g. as a data URI). */
+    public static byte[] bytes(BufferedImage image) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-        if (!ImageIO.write(image, "png", bytes)) throw new IOException("no PNG writer available for " + file);
-        AtomicFiles.write(file, bytes.toByteArray());
+        if (!ImageIO.write(image, "png", bytes)) throw new IOException("no PNG writer available");
+        return bytes.toByteArray();
     }
 
     /** Ensures headless Java2D before any AWT class is touched (no display needed). */
