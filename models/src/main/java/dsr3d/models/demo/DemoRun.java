@@ -3,6 +3,7 @@ package dsr3d.models.demo;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dsr3d.models.cli.Progress;
+import dsr3d.models.report.DemoReport;
 import dsr3d.models.stage2.Stage2Training;
 import dsr3d.simulate.io.JsonText;
 import dsr3d.tensor.io.AtomicFiles;
@@ -66,7 +67,7 @@ public final class DemoRun {
             for (String c : plan.categories()) command("fresh infer " + c, plan.inferCommand(c, freshData, freshMaps), INFER_UNITS);
             command("fresh evaluate", plan.evaluateCommand(freshData, freshMaps, freshEval), EVAL_UNITS * plan.categories().size());
         });
-        stage("report", () -> { DemoReports.write(plan.dir()); progress.advance(REPORT_UNITS, "report"); });
+        stage("report", () -> { DemoReport.write(plan.dir(), what -> progress.show("report: " + what)); progress.advance(REPORT_UNITS, "report"); });
         progress.done();
         return new Outcome(readMetrics(plan.eval().resolve("metrics.json")), readMetrics(freshEval.resolve("metrics.json")), timings);
     }
