@@ -26,7 +26,7 @@ import java.util.ServiceLoader;
  * Entry point of {@code ./3dsr}: a picocli command whose subcommands do the work.
  *
  * <p>Extension points. A command that lives in this module (demo, synth, evaluate, train-dada,
- * train, infer, checkpoint) is added to {@code subcommands} below. A command from a module that
+ * train, infer, checkpoint, report, explain) is added to {@code subcommands} below. A command from a module that
  * depends on models (bench) implements {@link CliExtension} and registers in
  * {@code META-INF/services/dsr3d.models.cli.CliExtension}.
  *
