@@ -128,7 +128,7 @@ public final class DemoReport {
         return out;
     }
 
-    private static void metricsSection(Doc doc, DemoFolder f, Map<String, CategoryMetrics> metrics, Map<String, double[]> table) {
+    private static void metricsSection(Doc doc, DemoFolder f, Map<String, CategoryMetrics> metrics, Map<String, double[]> table) throws IOException {
         doc.heading(2, "Results per class", "results");
         double[] mean = new double[CategoryMetrics.KEYS.length];
         List<List<String>> rows = new ArrayList<>();
@@ -149,6 +149,28 @@ public final class DemoReport {
                 rows, new boolean[]{false, true, true, true, true, true, true}, List.of(rows.size() - 1)));
         doc.text("Image metrics use the image score = maximum of the smoothed anomaly map; pixel metrics pool every test pixel of the class. "
                 + "AP = average precision. Source: " + (Files.isRegularFile(f.metrics()) ? f.dir().relativize(f.metrics()) + " (./3dsr evaluate)." : "recomputed from the maps."));
+        freshSection(doc, f);
+    }
+
+    /** The demo's generalisation check: the same models on a test set of another seed (DIR/fresh/eval/metrics.json), when present. */
+    private static void freshSection(Doc doc, DemoFolder f) throws IOException {
+        Path file = f.dir().resolve("fresh").resolve("eval").resolve("metrics.json");
+        if (!Files.isRegularFile(file)) return;
+        com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        List<List<String>> rows = new ArrayList<>();
+        for (var e : root.entrySet()) {
+            List<String> row = new ArrayList<>(List.of(e.getKey()));
+            for (String k : CategoryMetrics.KEYS) {
+                var v = e.getValue().getAsJsonObject().get(k);
+                row.add(v == null || !v.isJsonPrimitive() ? "-" : fmt(v.getAsDouble()));
+            }
+            rows.add(row);
+        }
+        doc.heading(3, "Fresh test set (generalisation check)", "fresh");
+        doc.text("The same models on a new test split made with another seed (DIR/fresh/data), never seen during training: "
+                + f.dir().relativize(file) + ".");
+        doc.table(new Doc.Table(List.of("class", "image AUROC", "pixel AUROC", "AU-PRO (FPR 0.3)", "image AP", "pixel AP"), rows,
+                new boolean[]{false, true, true, true, true, true}, List.of(rows.size() - 1)));
     }
 
     private static void trainingSection(Doc doc, DemoFolder f, List<String> categories, Consumer<String> note) {
