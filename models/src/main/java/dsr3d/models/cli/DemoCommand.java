@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code ./3dsr demo}: the whole method on this machine, in minutes, with nothing downloaded ({@link DemoPlan}, {@link DemoRun}). */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -95,18 +94,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void prepare(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return;
-        boolean empty;
-        try (Stream<Path> s = Files.list(dir)) { empty = s.findAny().isEmpty(); }
-        if (empty) return;
+        if (!OutputFolders.nonEmpty(dir)) return;
         if (!overwrite) throw new IllegalArgumentException("--out " + dir + " is not empty; pass --overwrite to replace an earlier demo's outputs or choose another folder");
-        for (String name : OUTPUTS) deleteTree(dir.resolve(name));
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-            try (Stream<Path> s = Files.list(p)) { for (Path c : s.toList()) deleteTree(c); }
-        Files.delete(p);
+        for (String name : OUTPUTS) OutputFolders.deleteTree(dir.resolve(name));
     }
 }

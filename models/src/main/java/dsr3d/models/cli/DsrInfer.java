@@ -8,15 +8,12 @@ import dsr3d.models.viz.AnomalyOverlay;
 import dsr3d.nn.io.SafeTensors;
 import dsr3d.simulate.io.ByteImage;
 import dsr3d.simulate.io.FloatImage;
-import dsr3d.simulate.io.JsonText;
 import dsr3d.simulate.io.Tiff;
 import dsr3d.tensor.DType;
 import dsr3d.tensor.Tensor;
 import dsr3d.tensor.cpu.simd.Parallel;
-import dsr3d.tensor.io.AtomicFiles;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,20 +83,14 @@ final class DsrInfer {
                 for (int b = 0; b < chunk.size(); b++) {
                     MvtecAdDataset.Item it = chunk.get(b);
                     write(c, base, single, loaded.get(b), r, b);
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("type", it.type());
-                    e.put("stem", it.stem());
-                    e.put("score", r.scores()[b]);
-                    scores.add(e);
+                    scores.add(ScoresFile.entry(it.type(), it.stem(), r.scores()[b]));
                 }
                 progress.advance(chunk.size(), chunk.getLast().type() + "/" + chunk.getLast().stem());
             }
         } finally {
             progress.done();
         }
-        AtomicFiles.write(base.resolve("scores.json"), (JsonText.of(scores) + "\n").getBytes(StandardCharsets.UTF_8));
-        System.out.println("wrote " + items.size() + " anomaly map(s) and " + base.resolve("scores.json"));
-        if (single) System.out.println("score " + scores.getFirst().get("score"));
+        ScoresFile.write(base, scores, single);
         return 0;
     }
 

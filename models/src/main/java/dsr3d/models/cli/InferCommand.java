@@ -13,17 +13,14 @@ import dsr3d.models.stage2.AnomalyScoring;
 import dsr3d.models.stage2.Stage2Model;
 import dsr3d.nn.io.SafeTensors;
 import dsr3d.simulate.io.FloatImage;
-import dsr3d.simulate.io.JsonText;
 import dsr3d.simulate.io.Tiff;
 import dsr3d.tensor.DType;
 import dsr3d.tensor.Tensor;
 import dsr3d.tensor.cpu.simd.Parallel;
-import dsr3d.tensor.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,20 +132,14 @@ public final class InferCommand implements Callable<Integer> {
                 for (int b = 0; b < chunk.size(); b++) {
                     Sample s = chunk.get(b);
                     write(base, single, s, loaded.get(b), r, b, m.config().modality());
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("type", s.type());
-                    e.put("stem", s.stem());
-                    e.put("score", r.scores()[b]);
-                    scores.add(e);
+                    scores.add(ScoresFile.entry(s.type(), s.stem(), r.scores()[b]));
                 }
                 progress.advance(chunk.size(), chunk.getLast().type() + "/" + chunk.getLast().stem());
             }
         } finally {
             progress.done();
         }
-        AtomicFiles.write(base.resolve("scores.json"), (JsonText.of(scores) + "\n").getBytes(StandardCharsets.UTF_8));
-        System.out.println("wrote " + samples.size() + " anomaly map(s) and " + base.resolve("scores.json"));
-        if (single) System.out.println("score " + scores.getFirst().get("score"));
+        ScoresFile.write(base, scores, single);
         return 0;
     }
 

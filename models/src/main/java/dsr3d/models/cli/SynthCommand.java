@@ -10,17 +10,12 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code ./3dsr synth}: writes the synthetic RGB-D anomaly benchmark (procedural objects on a
@@ -121,15 +116,9 @@ public final class SynthCommand implements Callable<Integer> {
 
     /** A category folder must be absent or empty, unless --overwrite deletes it. */
     private void prepare(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return;
-        boolean empty;
-        try (Stream<Path> s = Files.list(dir)) { empty = s.findAny().isEmpty(); }
-        if (empty) return;
+        if (!OutputFolders.nonEmpty(dir)) return;
         if (!overwrite)
             throw new IllegalArgumentException(dir + " exists and is not empty; pass --overwrite to replace it or choose another --out");
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException { Files.delete(f); return FileVisitResult.CONTINUE; }
-            @Override public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException { Files.delete(d); return FileVisitResult.CONTINUE; }
-        });
+        OutputFolders.deleteTree(dir);
     }
 }
