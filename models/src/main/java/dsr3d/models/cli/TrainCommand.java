@@ -58,7 +58,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default ${DEFAULT-VALUE}); x0.1 after 80% of the iterations.")
+    @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default ${DEFAULT-VALUE}); x0.1 after 80%% of the iterations.")
     double lr;
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed: initial weights, batches, anomalies (default ${DEFAULT-VALUE}).")

@@ -119,63 +119,109 @@ public final class ElementwiseSimd {
     /**
      * The vector loops for strides (1, 1), (1, 0) and (0, 1); returns how many leading elements it
      * wrote (a multiple of L, 0 for ops without a vector form).
+     *
+     * <p>Why one small method per op: C2 intrinsifies a Vector API call only when it compiles the
+     * loop with the call inlined and its operator constant. One method holding all 36 loops (the
+     * first version) was too large for that: it was deoptimised by the uncommon trap of each case
+     * seen for the first time, once failed to compile ("out of virtual registers"), and ran in the
+     * boxed fallback, a third of a stage-2 training step (JFR, 2026-12-03). Small methods compile
+     * one by one and stay compiled.
      */
     private static int binaryVector(BinaryOp op, float[] a, int ap, int sa, float[] b, int bp, int sb, float[] out, int o, int len) {
-        int bound = F.loopBound(len), i = 0;
-        if (sa == 1 && sb == 1) {
-            switch (op) {
-                case ADD -> { for (; i < bound; i += L) va(a, ap + i).add(va(b, bp + i)).intoArray(out, o + i); }
-                case SUB -> { for (; i < bound; i += L) va(a, ap + i).sub(va(b, bp + i)).intoArray(out, o + i); }
-                case MUL -> { for (; i < bound; i += L) va(a, ap + i).mul(va(b, bp + i)).intoArray(out, o + i); }
-                case DIV -> { for (; i < bound; i += L) va(a, ap + i).div(va(b, bp + i)).intoArray(out, o + i); }
-                case MAX -> { for (; i < bound; i += L) va(a, ap + i).max(va(b, bp + i)).intoArray(out, o + i); }
-                case MIN -> { for (; i < bound; i += L) va(a, ap + i).min(va(b, bp + i)).intoArray(out, o + i); }
-                case GT -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.GT, va(b, bp + i)), out, o + i); }
-                case LT -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.LT, va(b, bp + i)), out, o + i); }
-                case GE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.GE, va(b, bp + i)), out, o + i); }
-                case LE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.LE, va(b, bp + i)), out, o + i); }
-                case EQ -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.EQ, va(b, bp + i)), out, o + i); }
-                case NE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.NE, va(b, bp + i)), out, o + i); }
-                default -> { return 0; }
-            }
-        } else if (sa == 1) {   // b is one value for the whole run
-            FloatVector y = FloatVector.broadcast(F, b[bp]);
-            switch (op) {
-                case ADD -> { for (; i < bound; i += L) va(a, ap + i).add(y).intoArray(out, o + i); }
-                case SUB -> { for (; i < bound; i += L) va(a, ap + i).sub(y).intoArray(out, o + i); }
-                case MUL -> { for (; i < bound; i += L) va(a, ap + i).mul(y).intoArray(out, o + i); }
-                case DIV -> { for (; i < bound; i += L) va(a, ap + i).div(y).intoArray(out, o + i); }
-                case MAX -> { for (; i < bound; i += L) va(a, ap + i).max(y).intoArray(out, o + i); }
-                case MIN -> { for (; i < bound; i += L) va(a, ap + i).min(y).intoArray(out, o + i); }
-                case GT -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.GT, y), out, o + i); }
-                case LT -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.LT, y), out, o + i); }
-                case GE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.GE, y), out, o + i); }
-                case LE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.LE, y), out, o + i); }
-                case EQ -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.EQ, y), out, o + i); }
-                case NE -> { for (; i < bound; i += L) ones(va(a, ap + i).compare(VectorOperators.NE, y), out, o + i); }
-                default -> { return 0; }
-            }
-        } else if (sb == 1) {   // a is one value for the whole run
-            FloatVector x = FloatVector.broadcast(F, a[ap]);
-            switch (op) {
-                case ADD -> { for (; i < bound; i += L) x.add(va(b, bp + i)).intoArray(out, o + i); }
-                case SUB -> { for (; i < bound; i += L) x.sub(va(b, bp + i)).intoArray(out, o + i); }
-                case MUL -> { for (; i < bound; i += L) x.mul(va(b, bp + i)).intoArray(out, o + i); }
-                case DIV -> { for (; i < bound; i += L) x.div(va(b, bp + i)).intoArray(out, o + i); }
-                case MAX -> { for (; i < bound; i += L) x.max(va(b, bp + i)).intoArray(out, o + i); }
-                case MIN -> { for (; i < bound; i += L) x.min(va(b, bp + i)).intoArray(out, o + i); }
-                case GT -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.GT, va(b, bp + i)), out, o + i); }
-                case LT -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.LT, va(b, bp + i)), out, o + i); }
-                case GE -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.GE, va(b, bp + i)), out, o + i); }
-                case LE -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.LE, va(b, bp + i)), out, o + i); }
-                case EQ -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.EQ, va(b, bp + i)), out, o + i); }
-                case NE -> { for (; i < bound; i += L) ones(x.compare(VectorOperators.NE, va(b, bp + i)), out, o + i); }
-                default -> { return 0; }
-            }
-        } else {
-            return 0;   // both scalar: the scalar loop is as good
+        int n = F.loopBound(len);
+        int form = sa == 1 && sb == 1 ? VV : sa == 1 ? VS : sb == 1 ? SV : -1;
+        if (form < 0) return 0;   // both scalar: the scalar loop is as good
+        switch (op) {
+            case ADD -> add(form, a, ap, b, bp, out, o, n);
+            case SUB -> sub(form, a, ap, b, bp, out, o, n);
+            case MUL -> mul(form, a, ap, b, bp, out, o, n);
+            case DIV -> div(form, a, ap, b, bp, out, o, n);
+            case MAX -> max(form, a, ap, b, bp, out, o, n);
+            case MIN -> min(form, a, ap, b, bp, out, o, n);
+            case GT -> gt(form, a, ap, b, bp, out, o, n);
+            case LT -> lt(form, a, ap, b, bp, out, o, n);
+            case GE -> ge(form, a, ap, b, bp, out, o, n);
+            case LE -> le(form, a, ap, b, bp, out, o, n);
+            case EQ -> eq(form, a, ap, b, bp, out, o, n);
+            case NE -> ne(form, a, ap, b, bp, out, o, n);
+            default -> { return 0; }
         }
-        return i;
+        return n;
+    }
+
+    /** Stride forms of a binary run: both operands dense, b one value, a one value. */
+    private static final int VV = 0, VS = 1, SV = 2;
+
+    private static void add(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) va(a, ap + i).add(va(b, bp + i)).intoArray(out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) va(a, ap + i).add(y).intoArray(out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) x.add(va(b, bp + i)).intoArray(out, o + i); }
+    }
+
+    private static void sub(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) va(a, ap + i).sub(va(b, bp + i)).intoArray(out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) va(a, ap + i).sub(y).intoArray(out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) x.sub(va(b, bp + i)).intoArray(out, o + i); }
+    }
+
+    private static void mul(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) va(a, ap + i).mul(va(b, bp + i)).intoArray(out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) va(a, ap + i).mul(y).intoArray(out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) x.mul(va(b, bp + i)).intoArray(out, o + i); }
+    }
+
+    private static void div(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) va(a, ap + i).div(va(b, bp + i)).intoArray(out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) va(a, ap + i).div(y).intoArray(out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) x.div(va(b, bp + i)).intoArray(out, o + i); }
+    }
+
+    private static void max(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) va(a, ap + i).max(va(b, bp + i)).intoArray(out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) va(a, ap + i).max(y).intoArray(out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) x.max(va(b, bp + i)).intoArray(out, o + i); }
+    }
+
+    private static void min(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) va(a, ap + i).min(va(b, bp + i)).intoArray(out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) va(a, ap + i).min(y).intoArray(out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) x.min(va(b, bp + i)).intoArray(out, o + i); }
+    }
+
+    private static void gt(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.GT, va(b, bp + i)), out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.GT, y), out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) ones(x.compare(VectorOperators.GT, va(b, bp + i)), out, o + i); }
+    }
+
+    private static void lt(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.LT, va(b, bp + i)), out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.LT, y), out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) ones(x.compare(VectorOperators.LT, va(b, bp + i)), out, o + i); }
+    }
+
+    private static void ge(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.GE, va(b, bp + i)), out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.GE, y), out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) ones(x.compare(VectorOperators.GE, va(b, bp + i)), out, o + i); }
+    }
+
+    private static void le(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.LE, va(b, bp + i)), out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.LE, y), out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) ones(x.compare(VectorOperators.LE, va(b, bp + i)), out, o + i); }
+    }
+
+    private static void eq(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.EQ, va(b, bp + i)), out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.EQ, y), out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) ones(x.compare(VectorOperators.EQ, va(b, bp + i)), out, o + i); }
+    }
+
+    private static void ne(int form, float[] a, int ap, float[] b, int bp, float[] out, int o, int n) {
+        if (form == VV) for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.NE, va(b, bp + i)), out, o + i);
+        else if (form == VS) { FloatVector y = FloatVector.broadcast(F, b[bp]); for (int i = 0; i < n; i += L) ones(va(a, ap + i).compare(VectorOperators.NE, y), out, o + i); }
+        else { FloatVector x = FloatVector.broadcast(F, a[ap]); for (int i = 0; i < n; i += L) ones(x.compare(VectorOperators.NE, va(b, bp + i)), out, o + i); }
     }
 
     private static FloatVector va(float[] a, int i) { return FloatVector.fromArray(F, a, i); }
