@@ -5,6 +5,7 @@ import dsr3d.tensor.Storage;
 import dsr3d.tensor.backend.Backend;
 import dsr3d.tensor.backend.BinaryOp;
 import dsr3d.tensor.backend.ConvGeom;
+import dsr3d.tensor.backend.OpProfile;
 import dsr3d.tensor.backend.PoolGeom;
 import dsr3d.tensor.backend.ReduceOp;
 import dsr3d.tensor.backend.UnaryOp;
@@ -128,6 +129,15 @@ public final class CpuBackend implements Backend {
     // ---- linear algebra --------------------------------------------------------------------------
     @Override public void matmul(boolean transA, boolean transB, int batch, int m, int n, int k,
                                  Storage a, int aBatchStride, Storage b, int bBatchStride, Storage cOut) {
+        if (!OpProfile.enabled()) { matmulRun(transA, transB, batch, m, n, k, a, aBatchStride, b, bBatchStride, cOut); return; }
+        long t = System.nanoTime();
+        matmulRun(transA, transB, batch, m, n, k, a, aBatchStride, b, bBatchStride, cOut);
+        OpProfile.add("matmul", "b" + batch + " " + m + "x" + n + "x" + k + (transA ? " tA" : "") + (transB ? " tB" : ""),
+                System.nanoTime() - t, 2L * batch * m * n * k);
+    }
+
+    private void matmulRun(boolean transA, boolean transB, int batch, int m, int n, int k,
+                           Storage a, int aBatchStride, Storage b, int bBatchStride, Storage cOut) {
         if (fast(a, b, cOut)) {
             FastCpu.matmul(transA, transB, batch, m, n, k, c(a).f, aBatchStride, c(b).f, bBatchStride, c(cOut).f);
             return;
@@ -144,6 +154,11 @@ public final class CpuBackend implements Backend {
 
     // ---- convolution ------------------------------------------------------------------------------
     @Override public void conv2dForward(ConvGeom g, Storage x, Storage w, Storage bias, Storage y) {
+        if (OpProfile.enabled()) { long t = System.nanoTime(); conv2dForwardRun(g, x, w, bias, y); profileConv("conv2d.fwd", g, t); return; }
+        conv2dForwardRun(g, x, w, bias, y);
+    }
+
+    private void conv2dForwardRun(ConvGeom g, Storage x, Storage w, Storage bias, Storage y) {
         if (fast(x, w, bias, y)) { FastCpu.conv2dForward(g, c(x).f, c(w).f, bias == null ? null : c(bias).f, c(y).f); return; }
         double[] r = scratch(y);
         Conv2dCpu.forward(g, d(x), d(w), bias == null ? null : d(bias), r);
@@ -151,6 +166,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void conv2dBackwardInput(ConvGeom g, Storage dy, Storage w, Storage dx) {
+        if (OpProfile.enabled()) { long t = System.nanoTime(); conv2dBackwardInputRun(g, dy, w, dx); profileConv("conv2d.bwd_input", g, t); return; }
+        conv2dBackwardInputRun(g, dy, w, dx);
+    }
+
+    private void conv2dBackwardInputRun(ConvGeom g, Storage dy, Storage w, Storage dx) {
         if (fast(dy, w, dx)) { FastCpu.conv2dBackwardInput(g, c(dy).f, c(w).f, c(dx).f); return; }
         double[] r = scratch(dx);
         Conv2dCpu.backwardInput(g, d(dy), d(w), r);
@@ -158,10 +178,19 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void conv2dBackwardWeight(ConvGeom g, Storage x, Storage dy, Storage dw) {
+        if (OpProfile.enabled()) { long t = System.nanoTime(); conv2dBackwardWeightRun(g, x, dy, dw); profileConv("conv2d.bwd_weight", g, t); return; }
+        conv2dBackwardWeightRun(g, x, dy, dw);
+    }
+
+    private void conv2dBackwardWeightRun(ConvGeom g, Storage x, Storage dy, Storage dw) {
         if (fast(x, dy, dw)) { FastCpu.conv2dBackwardWeight(g, c(x).f, c(dy).f, c(dw).f); return; }
         double[] r = scratch(dw);
         Conv2dCpu.backwardWeight(g, d(x), d(dy), r);
         store(r, dw);
+    }
+
+    private static void profileConv(String op, ConvGeom g, long start) {
+        OpProfile.add(op, OpProfile.shape(g), System.nanoTime() - start, 2 * g.macs());
     }
 
     // ---- pooling and resampling -----------------------------------------------------------------

@@ -3,6 +3,7 @@ package dsr3d.tests.parity;
 import dsr3d.tensor.backend.ConvGeom;
 import dsr3d.tensor.cpu.Conv2dCpu;
 import dsr3d.tensor.cpu.simd.Conv2dSimd;
+import dsr3d.tensor.cpu.simd.ConvPlan;
 import dsr3d.tensor.cpu.simd.Parallel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,12 +52,33 @@ class Conv2dParityTest {
             // many output (or, for backwardInput, input) channels: several row blocks of the GEMM
             new ConvGeom(1, 5, 4, 70, 150, 3, 3, 1, 1, 1, 1, 1),
             new ConvGeom(1, 150, 4, 70, 5, 3, 3, 1, 1, 1, 1, 1),
+            // small planes with a batch: one GEMM over the batch (ConvPlan.BATCHED_IM2COL), 2x2 .. 8x8, groups, stride 2
+            new ConvGeom(3, 19, 8, 8, 21, 3, 3, 1, 1, 1, 1, 1),
+            new ConvGeom(2, 12, 4, 5, 10, 3, 3, 1, 1, 1, 1, 2),
+            new ConvGeom(4, 9, 2, 2, 7, 3, 3, 1, 1, 1, 1, 1),
+            new ConvGeom(2, 8, 9, 7, 6, 4, 4, 2, 2, 1, 1, 2),
+            new ConvGeom(2, 10, 3, 3, 5, 1, 1, 1, 1, 0, 0, 1),
             // scaled-down 3DSR shapes: c1/c3 (3x3 s1 p1), c7/c15 (groups 2), c12 (4x4 s2 groups 2)
             ConvGeom.square(1, 64, 24, 96, 3, 1, 1, 1),
             ConvGeom.square(1, 48, 24, 40, 3, 1, 1, 2),
             ConvGeom.square(1, 32, 48, 32, 4, 2, 1, 2),
             ConvGeom.square(2, 33, 20, 18, 4, 2, 1, 1),
     };
+
+    /** The shapes reach every plan of every pass, so the parity test below checks each code path. */
+    @Test
+    void shapesReachEveryPlan() {
+        java.util.Map<ConvPlan.Pass, java.util.Set<ConvPlan>> seen = new java.util.EnumMap<>(ConvPlan.Pass.class);
+        for (ConvGeom g : SHAPES)
+            for (ConvPlan.Pass p : ConvPlan.Pass.values()) seen.computeIfAbsent(p, k -> java.util.EnumSet.noneOf(ConvPlan.class)).add(ConvPlan.of(g, p));
+        java.util.Map<ConvPlan.Pass, java.util.Set<ConvPlan>> expected = java.util.Map.of(
+                ConvPlan.Pass.FORWARD, java.util.EnumSet.of(ConvPlan.BATCHED_IM2COL, ConvPlan.POINTWISE, ConvPlan.SPACE_TO_DEPTH, ConvPlan.PANELS),
+                ConvPlan.Pass.INPUT_GRADIENT, java.util.EnumSet.of(ConvPlan.BATCHED_IM2COL, ConvPlan.POINTWISE, ConvPlan.SPACE_TO_DEPTH,
+                        ConvPlan.FLIPPED_STRIDE1, ConvPlan.COL2IM),
+                ConvPlan.Pass.WEIGHT_GRADIENT, java.util.EnumSet.of(ConvPlan.BATCHED_IM2COL, ConvPlan.POINTWISE, ConvPlan.TAPS_BY_PIXELS, ConvPlan.GATHER));
+        for (ConvPlan.Pass p : ConvPlan.Pass.values())
+            assertTrue(seen.get(p).containsAll(expected.get(p)), p + ": the shapes reach " + seen.get(p) + ", expected at least " + expected.get(p));
+    }
 
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2})
@@ -136,7 +158,7 @@ class Conv2dParityTest {
                 bad.add("[" + i + "] got " + got[i] + " want " + ref[i]);
         }
         assertTrue(maxRef - minRef > 0.01, "reference " + pass + " is constant for " + g);
-        if (!bad.isEmpty()) fail(pass + " mismatch for " + g + " (threads=" + Parallel.threads() + "): " + bad);
+        if (!bad.isEmpty()) fail(pass + " mismatch for " + g + " [" + ConvPlan.describe(g) + "] (threads=" + Parallel.threads() + "): " + bad);
     }
 
     private static double[] d(float[] x) {

@@ -4,6 +4,8 @@ import dsr3d.tensor.backend.ConvGeom;
 
 /**
  * Float32 2-D convolution (NCHW), forward and both backward passes, as GEMMs on {@link GemmDriver}.
+ * Which code runs is one {@link ConvPlan} per geometry and pass, chosen up front; small output
+ * planes with a batch go to {@link ConvBatched} (one GEMM over the batch), the rest is below.
  * Per image and channel group (groups are separate, smaller GEMMs), with K = cinG*kh*kw taps:
  * <pre>
  * forward         y_g [coutG, plane]   = W_g [coutG, K] * im2col(x_g) [K, plane]        (+ bias)
@@ -37,7 +39,9 @@ public final class Conv2dSimd {
         checkLength("weight", w, g.weightSize());
         checkLength("y", y, g.outputSize());
         if (bias != null) checkLength("bias", bias, g.cout());
-        if (!Sgemm.SIMD) { ConvScalar.forward(g, x, w, bias, y); return; }
+        ConvPlan plan = ConvPlan.of(g, ConvPlan.Pass.FORWARD);
+        if (plan == ConvPlan.SCALAR) { ConvScalar.forward(g, x, w, bias, y); return; }
+        if (plan == ConvPlan.BATCHED_IM2COL) { ConvBatched.forward(g, x, w, bias, y); return; }
         int plane = g.hout() * g.wout(), coutG = g.coutPerGroup(), cinG = g.cinPerGroup(), kk = taps(g);
         for (int b = 0; b < g.n(); b++)
             for (int grp = 0; grp < g.groups(); grp++) {
@@ -45,7 +49,7 @@ public final class Conv2dSimd {
                 if (bias != null)
                     for (int co = 0; co < coutG; co++)
                         java.util.Arrays.fill(y, yOff + co * plane, yOff + (co + 1) * plane, bias[grp * coutG + co]);
-                if (ConvSpaceToDepth.applies(g)) {
+                if (plan == ConvPlan.SPACE_TO_DEPTH) {
                     float[] ws = ConvScratch.get(ConvScratch.FLIPPED_WEIGHTS, coutG * kk);
                     ConvSpaceToDepth.permuteWeights(g, w, grp * coutG * kk, ws, false);
                     GemmDriver.gemm(coutG, plane, kk, new GemmPanelSource.Dense(ws, 0, kk, true),
@@ -53,7 +57,7 @@ public final class Conv2dSimd {
                     continue;
                 }
                 GemmPanelSource weights = new GemmPanelSource.Dense(w, grp * coutG * kk, kk, true);
-                GemmPanelSource cols = isPointwise(g)
+                GemmPanelSource cols = plan == ConvPlan.POINTWISE
                         ? new GemmPanelSource.Dense(x, xOff, plane, false)
                         : new ConvPanels.PixelsByTap(padForInPlace(inputView(g, x, xOff)));
                 GemmDriver.gemm(coutG, plane, kk, weights, cols, y, yOff, plane, bias != null);
@@ -64,20 +68,25 @@ public final class Conv2dSimd {
         checkLength("dy", dy, g.outputSize());
         checkLength("weight", w, g.weightSize());
         checkLength("dx", dx, g.inputSize());
-        if (!Sgemm.SIMD) { ConvScalar.backwardInput(g, dy, w, dx); return; }
-        if (g.strideH() == 1 && g.strideW() == 1) backwardInputStride1(g, dy, w, dx);
-        else if (ConvSpaceToDepth.applies(g)) backwardInputSpaceToDepth(g, dy, w, dx);
-        else backwardInputCol2im(g, dy, w, dx);
+        switch (ConvPlan.of(g, ConvPlan.Pass.INPUT_GRADIENT)) {
+            case SCALAR -> ConvScalar.backwardInput(g, dy, w, dx);
+            case BATCHED_IM2COL -> ConvBatched.backwardInput(g, dy, w, dx);
+            case POINTWISE, FLIPPED_STRIDE1 -> backwardInputStride1(g, dy, w, dx);
+            case SPACE_TO_DEPTH -> backwardInputSpaceToDepth(g, dy, w, dx);
+            default -> backwardInputCol2im(g, dy, w, dx);
+        }
     }
 
     public static void backwardWeight(ConvGeom g, float[] x, float[] dy, float[] dw) {
         checkLength("x", x, g.inputSize());
         checkLength("dy", dy, g.outputSize());
         checkLength("dw", dw, g.weightSize());
-        if (!Sgemm.SIMD) { ConvScalar.backwardWeight(g, x, dy, dw); return; }
+        ConvPlan plan = ConvPlan.of(g, ConvPlan.Pass.WEIGHT_GRADIENT);
+        if (plan == ConvPlan.SCALAR) { ConvScalar.backwardWeight(g, x, dy, dw); return; }
+        if (plan == ConvPlan.BATCHED_IM2COL) { ConvBatched.backwardWeight(g, x, dy, dw); return; }
         int plane = g.hout() * g.wout(), coutG = g.coutPerGroup(), cinG = g.cinPerGroup(), kk = taps(g);
         boolean s2d = ConvSpaceToDepth.applies(g);
-        if (useTapsByPixels(g, s2d)) { backwardWeightTapsByPixels(g, x, dy, dw, s2d); return; }
+        if (plan == ConvPlan.TAPS_BY_PIXELS) { backwardWeightTapsByPixels(g, x, dy, dw, s2d); return; }
         for (int grp = 0; grp < g.groups(); grp++) {
             // space-to-depth: accumulate dW in its permuted layout, then put it back in place
             float[] target = s2d ? ConvScratch.get(ConvScratch.COLS, coutG * kk) : dw;
@@ -133,22 +142,6 @@ public final class Conv2dSimd {
             if (s2d) ConvSpaceToDepth.permuteWeights(g, dw, grp * coutG * kk, target, true);
         }
     }
-
-    /**
-     * Whether {@link #backwardWeightTapsByPixels} applies (and measured faster) for this conv.
-     * Measured 2026-11-29, 1 thread: +15..75% for coutG 32..128 (c5-c12, c15); at coutG 256 (c13, c14,
-     * c16) within noise either way, and -15% on 48x48 planes with coutG >= 1024 (c2, c4): those keep
-     * the gather path.
-     * -Ddsr3d.conv.bwdw.swap=0 never swaps, =2 always swaps where it applies (for tests and measurements).
-     */
-    private static boolean useTapsByPixels(ConvGeom g, boolean s2d) {
-        if (SWAP_MODE == 0 || isPointwise(g)) return false;
-        if (!s2d && (g.strideH() != 1 || g.strideW() != 1 || g.padH() < 0 || g.padW() < 0)) return false;
-        return SWAP_MODE == 2 || g.coutPerGroup() <= SWAP_MAX_COUT;
-    }
-
-    static final int SWAP_MODE = dsr3d.tensor.Config.CONV_BWDW_SWAP;
-    static final int SWAP_MAX_COUT = dsr3d.tensor.Config.CONV_BWDW_SWAP_MAX_COUT;
 
     /** dx = conv(dy, W') with W'[ci][co][ky][kx] = W[co][ci][kh-1-ky][kw-1-kx], padding k-1-p. */
     private static void backwardInputStride1(ConvGeom g, float[] dy, float[] w, float[] dx) {
