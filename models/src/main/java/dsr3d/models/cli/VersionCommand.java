@@ -39,6 +39,7 @@ final class VersionCommand implements Callable<Integer> {
         facts.put("threads", Parallel.threads());
         facts.put("simd", CpuBackend.FAST);
         facts.put("backend", Backends.current().name());
+        if (bits > 0) facts.put("gemmKernel", dsr3d.tensor.cpu.simd.Sgemm.kernelDescription());
         Map<String, Object> switches = new LinkedHashMap<>();
         for (Config.Switch sw : Config.all()) {
             Map<String, Object> one = new LinkedHashMap<>();
@@ -58,6 +59,7 @@ final class VersionCommand implements Callable<Integer> {
             out.println("processors  " + facts.get("availableProcessors") + " available, " + facts.get("threads") + " kernel threads");
             out.println("fast simd   " + facts.get("simd") + (CpuBackend.FAST ? "" : " (-Ddsr3d.simd=false)"));
             out.println("backend     " + facts.get("backend"));
+            if (bits > 0) out.println("gemm kernel " + facts.get("gemmKernel"));
             out.println("JVM switches (-Dname=value in DSR3D_JAVA_OPTS; * = not the default):");
             for (Config.Switch sw : Config.all())
                 out.printf(java.util.Locale.ROOT, "  %-30s %-10s %s%s%n", "-D" + sw.name(), sw.value(),

@@ -128,8 +128,7 @@ final class GemmDriver {
                             for (int jr = 0; jr < nc; jr += NR) {
                                 int co = cOff + (ic + ir) * ldc + jc + jr;
                                 if (buf.aInPlace[ir / MR] && nc - jr >= NR)
-                                    GemmKernel.kernelAInPlace(kc, aArr, aRow[ir], aRow[ir + 1], aRow[ir + 2], aRow[ir + 3], aRow[ir + 4], aRow[ir + 5],
-                                            pb, jr * kc, c, co, ldc, load);
+                                    GemmKernel.kernelAInPlace(kc, aArr, aRow, ir, pb, jr * kc, c, co, ldc, load);
                                 else tile(ir, jr, mc, nc, kc, pa, pb, -1, null, null, pc, c, co, ldc, load, tile);
                             }
                         continue;

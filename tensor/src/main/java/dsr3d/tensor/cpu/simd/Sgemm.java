@@ -24,6 +24,9 @@ public final class Sgemm {
     /** Problems below this many multiply-adds skip packing and threading. */
     static final long SMALL_MACS = 40L * 40 * 40;
 
+    /** The GEMM micro-kernel in use, e.g. "6 x 16 floats (6 rows x 2 vectors of 8), the default". */
+    public static String kernelDescription() { return GemmKernel.describe(); }
+
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
