@@ -45,7 +45,7 @@ public final class Config {
             "conv2d weight gradient: largest output channels per group that use the swapped GEMM (swap=1)");
     public static final int CONV_BATCHED_MAX_PLANE = intSwitch("dsr3d.conv.batched.maxPlane", 64, 0, 1 << 20,
             "conv2d forward and input gradient: output planes of at most this many pixels run as one GEMM over the batch (ConvBatched; 0 = never)");
-    public static final int CONV_BATCHED_MAX_PLANE_BWDW = intSwitch("dsr3d.conv.batched.maxPlaneWeightGrad", 8, 0, 1 << 20,
+    public static final int CONV_BATCHED_MAX_PLANE_BWDW = intSwitch("dsr3d.conv.batched.maxPlaneWeightGrad", 16, 0, 1 << 20,
             "conv2d weight gradient: the same for output planes of at most this many pixels (0 = never)");
     public static final int GEMM_KC = intSwitch("dsr3d.gemm.kc", 256, 1, 1 << 20, "GEMM cache blocking: depth of a packed panel (k)");
     public static final int GEMM_MC = intSwitch("dsr3d.gemm.mc", 144, 1, 1 << 20, "GEMM cache blocking: rows of a packed A block (rounded up to the micro-kernel)");

@@ -27,10 +27,11 @@ final class ConvBatched {
 
     /**
      * Small planes, a batch > 1 and a cols matrix that fits. The plane limits (64 pixels for the
-     * forward and input gradient, 8 for the weight gradient, {@code -Ddsr3d.conv.batched.*}) are
+     * forward and input gradient, 16 for the weight gradient, {@code -Ddsr3d.conv.batched.*}) are
      * where this path won over the per-image GEMMs, measured on the small-preset stage-2 layers at
-     * batch 8, 1 thread (2026-12-03): forward / input gradient 8 x 8 c256>512 1.2-1.4x, 4 x 4 and
-     * 2 x 2 1.7-4x, 16 x 16 0.4-0.65x (slower); weight gradient 2 x 2 2.9x, 4 x 4 0.9x, 8 x 8 0.56x.
+     * batch 8, 1 thread, AMD EPYC AVX2 (2026-12-03, the unrolled GEMM kernel): 8 x 8 c256>512
+     * fwd / dx / dW 1.3x / 1.5x / 1.2x, 4 x 4 c128>128 2.0x / 2.7x / 1.4x, but 8 x 8 c64>64 dW
+     * 0.73x and 16 x 16 c64>32 0.35-0.7x.
      */
     static boolean applies(ConvGeom g, boolean weightGradient) {
         int plane = g.hout() * g.wout();
