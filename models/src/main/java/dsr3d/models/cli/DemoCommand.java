@@ -44,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Stage-2 training iterations per category (default ${DEFAULT-VALUE}; the paper uses 30,000).")
     long iterations;
 
-    @Option(names = "--train-dada", description = "Train the small DADA (stage 1) instead of using the shipped one (adds about 15 minutes).")
+    @Option(names = "--train-dada", description = "Train the small DADA (stage 1) instead of using the shipped one (adds about 5 minutes: 900 steps at about 0.36 s on one core here).")
     boolean trainDada;
 
     @Option(names = "--dada-iterations", defaultValue = "" + DemoPlan.DADA_ITERATIONS,

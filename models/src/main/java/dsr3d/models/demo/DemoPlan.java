@@ -42,7 +42,7 @@ public record DemoPlan(Path dir, List<String> categories, long seed, int threads
     public static final List<String> DEFAULT_CATEGORIES = List.of("cookie", "foam");
     public static final int IMAGE_SIZE = 64, TRAIN_IMAGES = 64, TEST_IMAGES = 60, BATCH = 8;
     public static final double DEFECT_SCALE = 2.0;
-    public static final long ITERATIONS = 400, DADA_ITERATIONS = 900, VALIDATE_EVERY = 100;
+    public static final long ITERATIONS = 600, DADA_ITERATIONS = 900, VALIDATE_EVERY = 100;
     /** The seed of the fresh test set of the generalisation check is the demo's plus this. */
     public static final long FRESH_SEED_OFFSET = 1;
 

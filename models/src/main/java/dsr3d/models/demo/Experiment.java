@@ -161,7 +161,7 @@ public final class Experiment {
         md.append("Synthetic data (").append(String.join(", ", plan.categories())).append(", ").append(plan.imageSize()).append(" x ")
                 .append(plan.imageSize()).append(", defect scale ").append(DemoPlan.fmt(plan.defectScale())).append("), small preset, ")
                 .append(plan.iterations()).append(" stage-2 iterations of ").append(plan.batch()).append(", stage 1: ")
-                .append(plan.dadaIterations()).append(" iterations (shipped DADA: 900). Image AUROC per defect type (good vs that type, all categories pooled), then the per-category means.\n\n");
+                .append(plan.dadaIterations()).append(" iterations (shipped DADA: 6000). Image AUROC per defect type (good vs that type, all categories pooled), then the per-category means.\n\n");
         List<String> cols = table.values().iterator().next().keySet().stream().toList();
         md.append("| variant | ").append(String.join(" | ", cols)).append(" | paper image AUROC (MVTec 3D-AD, paper preset) |\n|---|")
                 .append("---:|".repeat(cols.size() + 1)).append('\n');
