@@ -1,19 +1,13 @@
 package dsr3d.models.cli;
 
-import dsr3d.models.data.MvtecAdDataset;
-import dsr3d.models.dsr.DsrData;
-import dsr3d.models.dsr.DsrModel;
 import dsr3d.models.dsr.DsrRun;
 import dsr3d.models.dsr.DsrTrainer;
-import dsr3d.models.infer.DadaWeights;
-import dsr3d.models.stage2.FrozenDada;
+import dsr3d.models.dsr.DsrTraining;
 import dsr3d.models.train.NonFiniteException;
 import dsr3d.tensor.cpu.simd.Parallel;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,6 +15,7 @@ import java.util.Locale;
  * §8; {@link DsrTrainer}, {@link DsrRun}) on its train/good images in the MVTec AD layout (or the
  * rgb/ folders of an MVTec 3D-AD tree such as {@code ./3dsr synth}'s), with a frozen DSR VQ-VAE.
  * Defaults when not given: --iterations 100000 (100 epochs x 1000), --batch 8, stage 3 iterations / 2.
+ * The work itself is {@link DsrTraining}, which the experiments also run (side by side).
  */
 final class DsrTrain {
     private DsrTrain() {}
@@ -37,26 +32,12 @@ final class DsrTrain {
         int batch = parsed.hasMatchedOption("--batch") ? c.batch : 8;
         long up = c.upsampleIterations > 0 ? c.upsampleIterations : Math.max(1, iterations / 2);
         DsrTrainer.Options options = new DsrTrainer.Options(iterations, up, batch, c.lr, c.seed);
-
-        DadaWeights.Loaded vq = DadaWeights.loadDsr(c.dada);
-        DsrModel.Config preset = DsrModel.Config.preset(c.preset);
-        if (!preset.vq().equals(vq.model().config().withImageSize(preset.vq().imageSize())))
-            throw new IllegalArgumentException("--preset " + c.preset + " but the VQ model " + c.dada + " has other sizes (" + vq.model().config().toJson()
-                    + "); use the preset it was trained with");
-        int size = c.imageSize > 0 ? c.imageSize : preset.imageSize();
-        DsrModel.Config config = new DsrModel.Config(new dsr3d.models.stage2.Stage2Model.Config(vq.model().config(), preset.sizes(), size),
-                preset.upsampleBaseWidth());
-
-        MvtecAdDataset ds = MvtecAdDataset.open(c.datasetBaseDir);
-        if (!ds.categories().contains(c.category))
-            throw new IllegalArgumentException("--category " + c.category + ": not in " + c.datasetBaseDir + " (has " + ds.categories() + ")");
-        List<float[]> images = new ArrayList<>();
-        for (MvtecAdDataset.Item it : ds.samples(c.category, "train")) images.add(MvtecAdDataset.load(it, size).image());
-        if (images.isEmpty()) throw new IllegalArgumentException("category '" + c.category + "' has no train/good images under " + c.datasetBaseDir);
-        DsrTrainer trainer = new DsrTrainer(new FrozenDada(vq.model()), config, new DsrData(images, size), options, vq.sha256());
+        DsrTraining.Prepared prepared = DsrTraining.prepare(new DsrTraining.Request(c.datasetBaseDir, c.category, c.dada, c.out, c.preset,
+                c.imageSize, options, c.checkpointEvery));
+        DsrTrainer trainer = prepared.trainer();
         PrintStream err = System.err;
         err.printf(Locale.ROOT, "train: DSR %s/%s, %d images at %d, preset %s (%,d parameters), batch %d, %d + %d iterations, %d threads%n",
-                c.datasetBaseDir, c.category, images.size(), size, c.preset, trainer.model().parameterCount(), batch, iterations, up, Parallel.threads());
+                c.datasetBaseDir, c.category, prepared.images(), prepared.imageSize(), c.preset, trainer.model().parameterCount(), batch, iterations, up, Parallel.threads());
 
         Progress progress = new Progress("train", iterations + up);
         long[] first = {-1};
@@ -64,7 +45,7 @@ final class DsrTrain {
         long stop3 = c.stopAfter > 0 ? Math.max(0, c.stopAfter - iterations) : Long.MAX_VALUE;
         DsrRun.Reached reached;
         try {
-            reached = DsrRun.run(trainer, vq.sha256(), c.out, c.checkpointEvery, c.resume, stop2, stop3, (step, row) -> {
+            reached = prepared.run(c.resume, stop2, stop3, (step, row) -> {
                 if (first[0] < 0 && step > 1) progress.advance(step - 1, null);
                 first[0] = step;
                 StringBuilder b = new StringBuilder(step <= iterations ? "stage 2 step " + step : "stage 3 step " + (step - iterations));

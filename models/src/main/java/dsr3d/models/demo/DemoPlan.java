@@ -1,5 +1,7 @@
 package dsr3d.models.demo;
 
+import dsr3d.models.dsr.DsrTrainer;
+import dsr3d.models.dsr.DsrTraining;
 import dsr3d.models.stage2.Stage2Data;
 import dsr3d.models.stage2.Stage2Run;
 import dsr3d.models.stage2.Stage2Trainer;
@@ -92,6 +94,17 @@ public record DemoPlan(Path dir, List<String> categories, long seed, int threads
                 new Stage2Trainer.Options(iterations, batch, lr, seed),
                 new Stage2Run.Settings(Math.max(1, iterations / 4), validateEvery, 0, 4),
                 Stage2Data.MaskAlignment.OFFICIAL_UNROTATED);
+    }
+
+    /** DSR's stage 3 iterations: stage 2's / 2, as {@code ./3dsr train --method dsr}'s default (train_dsr.py's epochs // 2). */
+    public long dsrUpsampleIterations() {
+        return Math.max(1, iterations / 2);
+    }
+
+    /** DSR's stages 2 and 3 of one category with the demo's stage-2 recipe (iterations, batch, lr, seed, checkpoints; small preset). */
+    public DsrTraining.Request dsrTrainRequest(String category) {
+        return new DsrTraining.Request(data(), category, dada(), run(category), "small", imageSize,
+                new DsrTrainer.Options(iterations, dsrUpsampleIterations(), batch, lr, seed), Math.max(1, iterations / 4));
     }
 
     public List<String> inferCommand(String category, Path dataDir, Path mapsDir) {

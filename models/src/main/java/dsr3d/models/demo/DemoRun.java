@@ -115,9 +115,9 @@ public final class DemoRun {
             commands.add(plan.trainRequest(c).commandLine(1));
         }
         double share = 1.0 / Math.min(plan.categories().size(), plan.threads());
-        SideBySide.train(jobs, models, plan.threads(), (job, step, loss) -> {
+        SideBySide.train(jobs, models, plan.threads(), (category, step, loss) -> {
             synchronized (progress) {
-                progress.advance(share, String.format(Locale.ROOT, "train %s step %d/%d loss %.3f", job.category(), step, plan.iterations(), loss));
+                progress.advance(share, String.format(Locale.ROOT, "train %s step %d/%d loss %.3f", category, step, plan.iterations(), loss));
             }
         });
     }

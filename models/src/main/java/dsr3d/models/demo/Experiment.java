@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import dsr3d.models.cli.Progress;
+import dsr3d.models.dsr.DsrTraining;
 import dsr3d.models.eval.Auroc;
 import dsr3d.models.stage2.Stage2Training;
 import dsr3d.simulate.io.JsonText;
@@ -23,11 +24,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A comparison of 3DSR variants on the demo's synthetic data ({@code ./3dsr experiment}): each
- * {@link Variant} gets its DADA (the shipped one, or trained by its {@code train-dada} command),
- * stage-2 training per category (side by side), inference and evaluation, all as ordinary
- * commands run in-process; the result is one table, per defect type, of image AUROC (good
+ * A comparison of 3DSR variants (and DSR) on the demo's synthetic data ({@code ./3dsr experiment}):
+ * each {@link Variant} gets its DADA (the shipped one, or trained by its {@code train-dada}
+ * command), stage-2 training per category (side by side), inference and evaluation, all as
+ * ordinary commands run in-process; the result is one table, per defect type, of image AUROC (good
  * against that type) plus the overall image and pixel AUROC.
+ *
+ * <p>A DSR variant ({@code method} "dsr") runs the same steps with {@code --method dsr}: its
+ * VQ-VAE by {@code train-dada --method dsr} with the demo's stage-1 recipe (RGB only, so without
+ * the recipe's {@code --modality}), DSR's stages 2 and 3 per category side by side
+ * ({@link DemoPlan#dsrTrainRequest}: the demo's stage-2 iterations, batch and learning rate, stage 3
+ * iterations / 2 as {@code train --method dsr}'s default), {@code infer --method dsr}, and the same
+ * {@code evaluate}. Its per-defect-type columns rank DSR's own image score (scores.json: the 21 x 21
+ * box mean of the anomaly module's output), while image_auroc and pixel_auroc are {@code evaluate}'s
+ * (official protocol: image score = map maximum), as for every row.
  *
  * <p>Layout: {@code DIR/data} (shared), {@code DIR/<variant>/{dada.safetensors, dada-run, runs,
  * models, maps, eval}}, {@code DIR/table.md}, {@code DIR/table.json}, {@code DIR/experiment.json}
@@ -35,10 +45,23 @@ import java.util.Map;
  */
 public final class Experiment {
     /**
-     * @param dadaFlags train-dada flags beyond the demo's stage-1 recipe (null = the shipped RGB+D DADA)
+     * @param method "3dsr" or "dsr" (the {@code --method} of train-dada, train and infer)
+     * @param dadaFlags train-dada flags beyond the demo's stage-1 recipe (null = the shipped RGB+D DADA; 3DSR only)
      * @param paperImageAuroc the paper's mean image AUROC of this variant on MVTec 3D-AD (paper preset), null if it has none
      */
-    public record Variant(String name, String description, List<String> dadaFlags, Double paperImageAuroc) {}
+    public record Variant(String name, String description, String method, List<String> dadaFlags, Double paperImageAuroc) {
+        public Variant {
+            if (!method.equals("3dsr") && !method.equals("dsr")) throw new IllegalArgumentException("method must be 3dsr or dsr, got '" + method + "'");
+            if (method.equals("dsr") && dadaFlags == null) throw new IllegalArgumentException("a DSR variant trains its VQ-VAE: dadaFlags must not be null");
+        }
+
+        /** A 3DSR variant. */
+        public Variant(String name, String description, List<String> dadaFlags, Double paperImageAuroc) {
+            this(name, description, "3dsr", dadaFlags, paperImageAuroc);
+        }
+
+        boolean dsr() { return method.equals("dsr"); }
+    }
 
     private final DemoPlan plan;          // data, sizes, stage-2 recipe; plan.dir() = the experiment folder
     private final List<Variant> variants;
@@ -56,8 +79,8 @@ public final class Experiment {
         Files.createDirectories(plan.dir());
         int n = plan.categories().size();
         long dadaSteps = variants.stream().filter(v -> v.dadaFlags() != null).count() * plan.dadaIterations();
-        Progress progress = new Progress("experiment", 10 + dadaSteps + variants.size() * (n * plan.iterations() / (double) Math.min(n, plan.threads()) + 20.0 * n),
-                err, System.console() != null && System.console().isTerminal());
+        double trainSteps = variants.stream().mapToDouble(v -> n * (double) trainSteps(v) / Math.min(n, plan.threads()) + 20.0 * n).sum();
+        Progress progress = new Progress("experiment", 10 + dadaSteps + trainSteps, err, System.console() != null && System.console().isTerminal());
         progress.show("data");
         commands.add(String.join(" ", plan.synthCommand()));
         InProcess.run("data", plan.synthCommand());
@@ -74,7 +97,7 @@ public final class Experiment {
                     AtomicFiles.write(dada, in.readAllBytes());
                 }
             } else {
-                List<String> c = withFlags(plan.trainDadaCommand(), v.dadaFlags());
+                List<String> c = dadaCommand(v);
                 c.set(c.indexOf("--out") + 1, dir.resolve("dada-run").toString());
                 if (c.contains("--dataset-base-dir")) c.set(c.indexOf("--dataset-base-dir") + 1, plan.data().toString());
                 progress.show(v.name() + ": train-dada");
@@ -84,25 +107,39 @@ public final class Experiment {
                 Path trained = dir.resolve("dada-run").resolve("dada.safetensors");
                 AtomicFiles.write(dada, out -> Files.copy(trained, out));
             }
-            List<Stage2Training.Request> jobs = new ArrayList<>();
             List<Path> models = new ArrayList<>();
-            for (String cat : plan.categories()) {
-                Stage2Training.Request r = plan.trainRequest(cat);
-                r = new Stage2Training.Request(r.datasetBaseDir(), cat, dada, dir.resolve("runs").resolve(cat), r.preset(), null,
-                        r.imageSize(), r.options(), r.settings(), r.alignment());
-                jobs.add(r);
-                models.add(dir.resolve("models").resolve(cat + ".safetensors"));
-                commands.add(String.join(" ", r.commandLine(1)));
-            }
+            for (String cat : plan.categories()) models.add(dir.resolve("models").resolve(cat + ".safetensors"));
             double share = 1.0 / Math.min(n, plan.threads());
-            SideBySide.train(jobs, models, plan.threads(), (job, step, loss) -> {
-                synchronized (progress) { progress.advance(share, String.format(Locale.ROOT, "%s: train %s step %d", v.name(), job.category(), step)); }
-            });
+            SideBySide.StepListener listener = (cat, step, loss) -> {
+                synchronized (progress) { progress.advance(share, String.format(Locale.ROOT, "%s: train %s step %d", v.name(), cat, step)); }
+            };
+            if (v.dsr()) {
+                List<DsrTraining.Request> jobs = new ArrayList<>();
+                for (String cat : plan.categories()) {
+                    DsrTraining.Request r = plan.dsrTrainRequest(cat);
+                    r = new DsrTraining.Request(r.datasetBaseDir(), cat, dada, dir.resolve("runs").resolve(cat), r.preset(), r.imageSize(),
+                            r.options(), r.checkpointEvery());
+                    jobs.add(r);
+                    commands.add(String.join(" ", r.commandLine(1)));
+                }
+                SideBySide.trainDsr(jobs, models, plan.threads(), listener);
+            } else {
+                List<Stage2Training.Request> jobs = new ArrayList<>();
+                for (String cat : plan.categories()) {
+                    Stage2Training.Request r = plan.trainRequest(cat);
+                    r = new Stage2Training.Request(r.datasetBaseDir(), cat, dada, dir.resolve("runs").resolve(cat), r.preset(), null,
+                            r.imageSize(), r.options(), r.settings(), r.alignment());
+                    jobs.add(r);
+                    commands.add(String.join(" ", r.commandLine(1)));
+                }
+                SideBySide.train(jobs, models, plan.threads(), listener);
+            }
             for (int i = 0; i < n; i++) {
                 String cat = plan.categories().get(i);
-                List<String> infer = List.of("./3dsr", "infer", "--dataset-base-dir", plan.data().toString(), "--category", cat,
+                List<String> infer = new ArrayList<>(List.of("./3dsr", "infer", "--dataset-base-dir", plan.data().toString(), "--category", cat,
                         "--dada", dada.toString(), "--model", models.get(i).toString(), "--out", dir.resolve("maps").toString(),
-                        "--threads", Integer.toString(plan.threads()));
+                        "--threads", Integer.toString(plan.threads())));
+                if (v.dsr()) infer.addAll(2, List.of("--method", "dsr"));
                 commands.add(String.join(" ", infer));
                 InProcess.run(v.name() + " infer " + cat, infer);
                 progress.advance(10, v.name() + ": infer " + cat);
@@ -116,6 +153,22 @@ public final class Experiment {
         }
         progress.done();
         return table;
+    }
+
+    /** Training steps of one category: stage 2, and DSR's stage 3. */
+    private long trainSteps(Variant v) {
+        return v.dsr() ? plan.iterations() + plan.dsrUpsampleIterations() : plan.iterations();
+    }
+
+    /** The variant's train-dada command: the demo's stage-1 recipe (for DSR: --method dsr, no --modality: its VQ-VAE is RGB only), then its flags. */
+    private List<String> dadaCommand(Variant v) {
+        List<String> c = new ArrayList<>(plan.trainDadaCommand());
+        if (v.dsr()) {
+            int m = c.indexOf("--modality");
+            c.subList(m, m + 2).clear();
+            c.addAll(2, List.of("--method", "dsr"));
+        }
+        return withFlags(c, v.dadaFlags());
     }
 
     /** base with flags applied: "--opt value" replaces base's value of --opt (or is appended); a bare "--flag" is appended. */
