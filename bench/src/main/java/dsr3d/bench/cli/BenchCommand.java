@@ -124,18 +124,47 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--size", defaultValue = "384", description = "Image side (default: ${DEFAULT-VALUE}).") int size;
         @Option(names = "--modality", defaultValue = "rgbd", description = "rgbd, depth or rgb (default: ${DEFAULT-VALUE}).") String modality;
         @Option(names = "--preset", defaultValue = "paper", description = "paper or small (default: ${DEFAULT-VALUE}).") String preset;
+        @Option(names = "--profile", description = {"After timing, run one more inference per thread count with the kernel profile on",
+                "(dsr3d.tensor.backend.OpProfile) and print seconds, share, GFLOP/s and % of the FMA peak per convolution",
+                "pass and shape and per matmul shape; the remaining time (elementwise, norms, pooling, VQ search) is the",
+                "difference to the wall time printed beside it."}) boolean profile;
 
         @Override
         public Integer call() {
             BenchOptions o = options.orParent(parent.options);
             if (size <= 0 || size % 32 != 0) throw new IllegalArgumentException("--size must be a positive multiple of 32, got " + size);
-            BenchRunner.run(java.util.List.of(InferCases.of(preset, dsr3d.models.dada.Modality.parse(modality), size)), o, System.out);
+            BenchCase infer = InferCases.of(preset, dsr3d.models.dada.Modality.parse(modality), size);
+            BenchRunner.run(java.util.List.of(infer), o, System.out);
+            if (profile) profile(infer, o);
             long peak = 0;
             for (java.lang.management.MemoryPoolMXBean b : java.lang.management.ManagementFactory.getMemoryPoolMXBeans())
                 if (b.getType() == java.lang.management.MemoryType.HEAP && b.getPeakUsage() != null) peak += b.getPeakUsage().getUsed();
             System.out.printf(java.util.Locale.ROOT, "heap peak (sum of heap pool peaks): %.0f MB, max heap %.0f MB%n",
                     peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0);
             return 0;
+        }
+
+        /** One profiled inference per thread count (after the timed ones, so the JIT is warm). */
+        private static void profile(BenchCase infer, BenchOptions o) {
+            Runnable call = infer.prepare().get();
+            int before = dsr3d.tensor.cpu.simd.Parallel.threads();
+            try {
+                for (int t : o.threadCounts()) {
+                    dsr3d.tensor.cpu.simd.Parallel.setThreads(t);
+                    call.run();   // warm at this thread count
+                    dsr3d.tensor.backend.OpProfile.reset();
+                    dsr3d.tensor.backend.OpProfile.enable(true);
+                    long start = System.nanoTime();
+                    call.run();
+                    double wall = (System.nanoTime() - start) / 1e9;
+                    dsr3d.tensor.backend.OpProfile.enable(false);
+                    System.out.printf(java.util.Locale.ROOT, "%nprofile, %s %s, %d thread(s): wall %.3f s%n", infer.shape(), infer.pass(), t, wall);
+                    System.out.print(dsr3d.tensor.backend.OpProfile.table(dsr3d.tensor.backend.OpProfile.lines(),
+                            dsr3d.bench.support.FmaPeak.gflopsPerCore() * t));
+                }
+            } finally {
+                dsr3d.tensor.cpu.simd.Parallel.setThreads(before);
+            }
         }
     }
 }
