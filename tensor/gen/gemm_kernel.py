@@ -38,12 +38,13 @@ def store(mr):
     return "".join(out)
 
 
-def kernel(mr):
-    body = lambda off: ("            { int pb = bo + (p" + off + ") * NR;\n"
+def unrolled(mr, name, params, pb):
+    """A kernel whose k loop is unrolled by 2; pb(off) is the B micro-panel start of step p + off."""
+    body = lambda off: ("            { int pb = " + pb(off) + ";\n"
                         "              FloatVector b0 = FloatVector.fromArray(S, b, pb), b1 = FloatVector.fromArray(S, b, pb + L);\n"
                         + step(mr, (lambda i: f"a[pa + {mr} + {i}]") if off else (lambda i: f"a[pa + {i}]"), "              ")
                         + "            }\n")
-    return (f"    private static void kernel{mr}(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean load) {{\n"
+    return (f"    private static void {name}{mr}({params}) {{\n"
             + acc_decl(mr)
             + "        int p = 0, pa = ao;\n"
             + f"        for (; p + 1 < kc; p += 2, pa += 2 * {mr}) {{\n" + body("") + body(" + 1") + "        }\n"
@@ -51,17 +52,14 @@ def kernel(mr):
             + store(mr) + "    }\n\n")
 
 
+def kernel(mr):
+    return unrolled(mr, "kernel", "int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean load",
+                    lambda off: "bo + (p" + off + ") * NR")
+
+
 def kernel_in_place(mr):
-    body = lambda off: ("            { int pb = offs[o0 + p" + off + "] + base;\n"
-                        "              FloatVector b0 = FloatVector.fromArray(S, b, pb), b1 = FloatVector.fromArray(S, b, pb + L);\n"
-                        + step(mr, (lambda i: f"a[pa + {mr} + {i}]") if off else (lambda i: f"a[pa + {i}]"), "              ")
-                        + "            }\n")
-    return (f"    private static void kernelInPlace{mr}(int kc, float[] a, int ao, float[] b, int[] offs, int o0, int base, float[] c, int co, int ldc, boolean load) {{\n"
-            + acc_decl(mr)
-            + "        int p = 0, pa = ao;\n"
-            + f"        for (; p + 1 < kc; p += 2, pa += 2 * {mr}) {{\n" + body("") + body(" + 1") + "        }\n"
-            + "        if (p < kc) {\n" + body("").replace("            {", "            {", 1) + "        }\n"
-            + store(mr) + "    }\n\n")
+    return unrolled(mr, "kernelInPlace", "int kc, float[] a, int ao, float[] b, int[] offs, int o0, int base, float[] c, int co, int ldc, boolean load",
+                    lambda off: "offs[o0 + p" + off + "] + base")
 
 
 def kernel_a_in_place(mr):

@@ -94,7 +94,7 @@ public final class Conv2dSimd {
             for (int b = 0; b < g.n(); b++) {
                 int dyOff = (b * g.cout() + grp * coutG) * plane, xOff = (b * g.cin() + grp * cinG) * g.h() * g.w();
                 GemmPanelSource grad = new GemmPanelSource.Dense(dy, dyOff, plane, true);
-                GemmPanelSource colsT = isPointwise(g) ? new GemmPanelSource.Dense(x, xOff, plane, true)
+                GemmPanelSource colsT = ConvPlan.isPointwise(g) ? new GemmPanelSource.Dense(x, xOff, plane, true)
                         : new ConvPanels.TapsByPixel(s2d ? ConvSpaceToDepth.input(g, x, xOff) : inputView(g, x, xOff));
                 GemmDriver.gemm(coutG, kk, plane, grad, colsT, target, tOff, kk, b > 0);
             }
@@ -149,7 +149,7 @@ public final class Conv2dSimd {
         int khw = g.kh() * g.kw(), kk = taps(g), kT = coutG * khw;
         for (int grp = 0; grp < g.groups(); grp++) {
             GemmPanelSource flipped;
-            if (isPointwise(g)) {
+            if (ConvPlan.isPointwise(g)) {
                 flipped = new GemmPanelSource.Dense(w, grp * coutG * kk, cinG, false); // W_g^T
             } else {
                 float[] wf = ConvScratch.get(ConvScratch.FLIPPED_WEIGHTS, cinG * kT);
@@ -163,7 +163,7 @@ public final class Conv2dSimd {
             }
             for (int b = 0; b < g.n(); b++) {
                 int dyOff = (b * g.cout() + grp * coutG) * plane, dxOff = (b * g.cin() + grp * cinG) * inPlane;
-                GemmPanelSource cols = isPointwise(g)
+                GemmPanelSource cols = ConvPlan.isPointwise(g)
                         ? new GemmPanelSource.Dense(dy, dyOff, plane, false)
                         : new ConvPanels.PixelsByTap(padForInPlace(new ConvPanels.Geometry(dy, dyOff, coutG, g.hout(), g.wout(),
                                 g.kh(), g.kw(), 1, 1, g.kh() - 1 - g.padH(), g.kw() - 1 - g.padW(), g.h(), g.w())));
@@ -260,9 +260,6 @@ public final class Conv2dSimd {
 
     private static int taps(ConvGeom g) { return g.cinPerGroup() * g.kh() * g.kw(); }
 
-    private static boolean isPointwise(ConvGeom g) {
-        return g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
-    }
 
     /**
      * For a stride-1 view with padding: the same view on a zero-padded copy of its input (per-thread

@@ -84,8 +84,18 @@ final class ConvBatched {
         }
     }
 
-    /** cols[t][img*plane + q] for the channels of group grp; parallel over input channels. */
-    private static void im2col(ConvGeom g, float[] x, int grp, float[] cols) {
+    /** cols[t][img*plane + q] = x_g at tap t of output pixel q (0 in the padding). */
+    private static void im2col(ConvGeom g, float[] x, int grp, float[] cols) { walk(g, grp, cols, x, true); }
+
+    /** dx_g += col2im(cols). */
+    private static void col2imAdd(ConvGeom g, float[] cols, int grp, float[] dx) { walk(g, grp, cols, dx, false); }
+
+    /**
+     * The one traversal of cols [K, n*plane] against the image planes of group grp: toCols copies
+     * image -> cols (zeros where a tap falls in the padding), otherwise adds cols back into image.
+     * Parallel over input channels: each writes only its own rows of cols / planes of the image.
+     */
+    private static void walk(ConvGeom g, int grp, float[] cols, float[] image, boolean toCols) {
         int cinG = g.cinPerGroup(), kh = g.kh(), kw = g.kw(), ho = g.hout(), wo = g.wout(), plane = ho * wo, n = g.n() * plane;
         Parallel.forRange(cinG, 1, (lo, hi) -> {
             for (int ci = lo; ci < hi; ci++)
@@ -95,11 +105,19 @@ final class ConvBatched {
                         for (int img = 0; img < g.n(); img++) {
                             int xPlane = (img * g.cin() + grp * cinG + ci) * g.h() * g.w();
                             for (int oy = 0; oy < ho; oy++) {
-                                int iy = oy * g.strideH() - g.padH() + ky, d = row + img * plane + oy * wo;
-                                if (iy < 0 || iy >= g.h()) { java.util.Arrays.fill(cols, d, d + wo, 0f); continue; }
+                                int iy = oy * g.strideH() - g.padH() + ky, t = row + img * plane + oy * wo;
+                                if (iy < 0 || iy >= g.h()) {
+                                    if (toCols) java.util.Arrays.fill(cols, t, t + wo, 0f);
+                                    continue;
+                                }
                                 int xr = xPlane + iy * g.w();
-                                for (int ox = 0, ix = kx - g.padW(); ox < wo; ox++, ix += g.strideW())
-                                    cols[d + ox] = ix >= 0 && ix < g.w() ? x[xr + ix] : 0f;
+                                if (toCols) {
+                                    for (int ox = 0, ix = kx - g.padW(); ox < wo; ox++, ix += g.strideW())
+                                        cols[t + ox] = ix >= 0 && ix < g.w() ? image[xr + ix] : 0f;
+                                } else {
+                                    for (int ox = 0, ix = kx - g.padW(); ox < wo; ox++, ix += g.strideW())
+                                        if (ix >= 0 && ix < g.w()) image[xr + ix] += cols[t + ox];
+                                }
                             }
                         }
                     }
@@ -113,28 +131,6 @@ final class ConvBatched {
             for (int co = lo; co < hi; co++)
                 for (int img = 0; img < g.n(); img++)
                     System.arraycopy(dy, (img * g.cout() + grp * coutG + co) * plane, dys, co * n + img * plane, plane);
-        });
-    }
-
-    /** dx_g += col2im(cols); parallel over input channels (each writes only its own planes). */
-    private static void col2imAdd(ConvGeom g, float[] cols, int grp, float[] dx) {
-        int cinG = g.cinPerGroup(), kh = g.kh(), kw = g.kw(), ho = g.hout(), wo = g.wout(), plane = ho * wo, n = g.n() * plane;
-        Parallel.forRange(cinG, 1, (lo, hi) -> {
-            for (int ci = lo; ci < hi; ci++)
-                for (int ky = 0; ky < kh; ky++)
-                    for (int kx = 0; kx < kw; kx++) {
-                        int row = ((ci * kh + ky) * kw + kx) * n;
-                        for (int img = 0; img < g.n(); img++) {
-                            int xPlane = (img * g.cin() + grp * cinG + ci) * g.h() * g.w();
-                            for (int oy = 0; oy < ho; oy++) {
-                                int iy = oy * g.strideH() - g.padH() + ky;
-                                if (iy < 0 || iy >= g.h()) continue;
-                                int s = row + img * plane + oy * wo, xr = xPlane + iy * g.w();
-                                for (int ox = 0, ix = kx - g.padW(); ox < wo; ox++, ix += g.strideW())
-                                    if (ix >= 0 && ix < g.w()) dx[xr + ix] += cols[s + ox];
-                            }
-                        }
-                    }
         });
     }
 

@@ -30,7 +30,7 @@ public enum ConvPlan {
     public static ConvPlan of(ConvGeom g, Pass pass) {
         if (!Sgemm.SIMD) return SCALAR;
         if (ConvBatched.applies(g, pass == Pass.WEIGHT_GRADIENT)) return BATCHED_IM2COL;
-        boolean pointwise = g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+        boolean pointwise = isPointwise(g);
         boolean s2d = ConvSpaceToDepth.applies(g);
         return switch (pass) {
             case FORWARD -> s2d ? SPACE_TO_DEPTH : pointwise ? POINTWISE : PANELS;
@@ -51,6 +51,11 @@ public enum ConvPlan {
         if (mode == 0) return false;
         if (!s2d && (g.strideH() != 1 || g.strideW() != 1)) return false;
         return mode == 2 || g.coutPerGroup() <= dsr3d.tensor.Config.CONV_BWDW_SWAP_MAX_COUT;
+    }
+
+    /** 1x1, stride 1, no padding: the image planes are the GEMM operands as they are. */
+    static boolean isPointwise(ConvGeom g) {
+        return g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
     }
 
     /** The plans of the three passes, e.g. "fwd PANELS, dx FLIPPED_STRIDE1, dW TAPS_BY_PIXELS". */
