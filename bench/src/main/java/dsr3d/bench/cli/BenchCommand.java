@@ -125,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--modality", defaultValue = "rgbd", description = "rgbd, depth or rgb (default: ${DEFAULT-VALUE}).") String modality;
         @Option(names = "--preset", defaultValue = "paper", description = "paper or small (default: ${DEFAULT-VALUE}).") String preset;
         @Option(names = "--profile", description = {"After timing, run one more inference per thread count with the kernel profile on",
-                "(dsr3d.tensor.backend.OpProfile) and print seconds, share, GFLOP/s and % of the FMA peak per convolution",
+                "(dsr3d.tensor.backend.OpProfile) and print seconds, share, GFLOP/s and %% of the FMA peak per convolution",
                 "pass and shape and per matmul shape; the remaining time (elementwise, norms, pooling, VQ search) is the",
                 "difference to the wall time printed beside it."}) boolean profile;
 

@@ -187,26 +187,36 @@ public final class Experiment {
         return c;
     }
 
-    /** Per defect type: image AUROC of good against that type over all categories' test images; then the overall means. */
+    /**
+     * Per defect type: image AUROC of good against that type over all categories' test images; then
+     * image_auroc, the per-category mean of good against every defect, and pixel_auroc from evaluate.
+     * Every image column uses the method's own image score, the "score" of scores.json: for 3DSR
+     * the map's maximum (what evaluate uses too), for DSR the maximum of the 21 x 21-smoothed
+     * anomaly-module output (test_dsr.py), which is not the maximum of its upsampled map.
+     */
     private Map<String, Double> row(Path dir) throws IOException {
         Map<String, Double> row = new LinkedHashMap<>();
-        List<String[]> scored = new ArrayList<>();   // {type, score}
+        List<String[]> scored = new ArrayList<>();   // {category, type, score}
         for (String cat : plan.categories()) {
             JsonArray a = JsonParser.parseString(Files.readString(dir.resolve("maps").resolve(cat).resolve("scores.json"))).getAsJsonArray();
-            for (JsonElement e : a) scored.add(new String[]{e.getAsJsonObject().get("type").getAsString(), e.getAsJsonObject().get("score").getAsString()});
+            for (JsonElement e : a)
+                scored.add(new String[]{cat, e.getAsJsonObject().get("type").getAsString(), e.getAsJsonObject().get("score").getAsString()});
         }
-        for (String type : SynthDataset.TEST_TYPES) {
-            if (type.equals("good")) continue;
-            List<String[]> pair = scored.stream().filter(s -> s[0].equals("good") || s[0].equals(type)).toList();
-            double[] scores = pair.stream().mapToDouble(s -> Double.parseDouble(s[1])).toArray();
-            boolean[] positive = new boolean[pair.size()];
-            for (int i = 0; i < positive.length; i++) positive[i] = pair.get(i)[0].equals(type);
-            row.put(type, Auroc.of(scores, positive));
-        }
-        Map<String, Double> mean = DemoRun.readMetrics(dir.resolve("eval").resolve("metrics.json")).get("mean");
-        row.put("image_auroc", mean.get("image_auroc"));
-        row.put("pixel_auroc", mean.get("pixel_auroc"));
+        for (String type : SynthDataset.TEST_TYPES)
+            if (!type.equals("good")) row.put(type, auroc(scored.stream().filter(s -> s[1].equals("good") || s[1].equals(type)).toList()));
+        double sum = 0;
+        for (String cat : plan.categories()) sum += auroc(scored.stream().filter(s -> s[0].equals(cat)).toList());
+        row.put("image_auroc", sum / plan.categories().size());
+        row.put("pixel_auroc", DemoRun.readMetrics(dir.resolve("eval").resolve("metrics.json")).get("mean").get("pixel_auroc"));
         return row;
+    }
+
+    /** AUROC of {category, type, score} rows: positive = the type is not "good". */
+    private static double auroc(List<String[]> rows) {
+        double[] scores = rows.stream().mapToDouble(s -> Double.parseDouble(s[2])).toArray();
+        boolean[] positive = new boolean[rows.size()];
+        for (int i = 0; i < positive.length; i++) positive[i] = !rows.get(i)[1].equals("good");
+        return Auroc.of(scores, positive);
     }
 
     private void write(Map<String, Map<String, Double>> table) throws IOException {

@@ -51,7 +51,14 @@ class ExperimentFlagsTest {
                 + " --threads 1"), commands.toString());
         assertTrue(commands.contains("./3dsr evaluate --dataset-base-dir " + dir.resolve("data") + " --anomaly-maps-dir " + d.resolve("maps")
                 + " --output-dir " + d.resolve("eval") + " --evaluated-objects cookie"), commands.toString());
-        assertTrue(Files.exists(d.resolve("maps").resolve("cookie").resolve("scores.json")));
+        // Every image column uses the method's own score (scores.json): DSR's smoothed anomaly-module maximum, 3DSR's map maximum,
+        // which for 3DSR is also what evaluate ranks.
+        assertEquals(scoresAuroc(d.resolve("maps").resolve("cookie").resolve("scores.json")), dsr.get("image_auroc").getAsDouble(), 1e-12);
+        JsonObject rgbd = JsonParser.parseString(Files.readString(dir.resolve("table.json"))).getAsJsonObject().getAsJsonObject("rgbd");
+        assertEquals(scoresAuroc(dir.resolve("rgbd").resolve("maps").resolve("cookie").resolve("scores.json")), rgbd.get("image_auroc").getAsDouble(), 1e-12);
+        double evaluated = JsonParser.parseString(Files.readString(dir.resolve("rgbd").resolve("eval").resolve("metrics.json"))).getAsJsonObject()
+                .getAsJsonObject("mean").get("image_auroc").getAsDouble();
+        assertEquals(evaluated, rgbd.get("image_auroc").getAsDouble(), 1e-6);
 
         // The recorded DSR train command, run by hand into another folder, gives the same model, byte for byte.
         Path again = tmp.resolve("again");
@@ -61,6 +68,18 @@ class ExperimentFlagsTest {
         assertArrayEquals(Files.readAllBytes(d.resolve("models").resolve("cookie.safetensors")), Files.readAllBytes(again.resolve("model.safetensors")));
 
         assertEquals(2, Main.execute("experiment", "modalities", "--out", dir.toString()), "an existing experiment folder is refused");
+    }
+
+    /** Image AUROC of a scores.json: good against every other type. */
+    private static double scoresAuroc(Path scoresJson) throws java.io.IOException {
+        com.google.gson.JsonArray a = JsonParser.parseString(Files.readString(scoresJson)).getAsJsonArray();
+        double[] scores = new double[a.size()];
+        boolean[] positive = new boolean[a.size()];
+        for (int i = 0; i < a.size(); i++) {
+            scores[i] = a.get(i).getAsJsonObject().get("score").getAsDouble();
+            positive[i] = !a.get(i).getAsJsonObject().get("type").getAsString().equals("good");
+        }
+        return dsr3d.models.eval.Auroc.of(scores, positive);
     }
 
     @Test void badArgumentsExitTwo(@TempDir Path tmp) {
