@@ -60,6 +60,11 @@ public final class SynthCommand implements Callable<Integer> {
                     "than one 4 x 4-pixel code cell of the DADA's hi level."})
     double defectScale;
 
+    @Option(names = "--relief-scale", defaultValue = "1", paramLabel = "F",
+            description = {"Multiply the depth of every geometric defect (bump, dent, crack; 2.5-4 mm) by F, in (0, 4]",
+                    "(default ${DEFAULT-VALUE}: the benchmark)."})
+    double reliefScale;
+
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads (default: all processors). The output does not depend on it.")
     int threads;
 
@@ -80,7 +85,8 @@ public final class SynthCommand implements Callable<Integer> {
         List<String> cats = categories.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).distinct().toList();
         for (String c : cats) SynthCategory.byName(c);   // IllegalArgumentException naming the valid ones
         if (!(defectScale > 0) || defectScale > 8) throw new IllegalArgumentException("--defect-scale must be in (0, 8], got " + defectScale);
-        SynthDataset.Config config = new SynthDataset.Config(cats, size, train, val, test, seed, workers, defectScale);
+        if (!(reliefScale > 0) || reliefScale > 4) throw new IllegalArgumentException("--relief-scale must be in (0, 4], got " + reliefScale);
+        SynthDataset.Config config = new SynthDataset.Config(cats, size, train, val, test, seed, workers, defectScale, reliefScale);
         for (String c : cats) prepare(out.resolve(c));
 
         long t0 = System.nanoTime();
@@ -101,6 +107,7 @@ public final class SynthCommand implements Callable<Integer> {
             m.put("test", test);
             m.put("seed", seed);
             m.put("defect_scale", defectScale);
+            m.put("relief_scale", reliefScale);
             m.put("threads", workers);
             m.put("images", total);
             m.put("seconds", seconds);

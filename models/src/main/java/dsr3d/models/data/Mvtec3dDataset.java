@@ -47,12 +47,13 @@ public final class Mvtec3dDataset {
     }
 
     /** One rgb PNG / xyz TIFF pair outside a dataset tree (./3dsr infer --rgb --xyz): an unlabelled
-     *  test sample (type "good", no gt) preprocessed exactly as the dataset's test samples. */
+     *  test sample (type "unknown", so pictures and scores.json do not call it good; no gt) preprocessed
+     *  exactly as the dataset's test samples. */
     public static Sample single(Path rgb, Path xyz, LoadOptions options) {
         Mvtec3dDataset ds = new Mvtec3dDataset(rgb.toAbsolutePath().getParent(), options);
         String name = rgb.getFileName().toString();
         String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
-        return new Sample("mvtec3d", "single", "test", "good", stem, rgb, xyz, null, null, null, null, null, ds::loadUncached);
+        return new Sample("mvtec3d", "single", "test", "unknown", stem, rgb, xyz, null, null, null, null, null, ds::loadUncached);
     }
 
     /** Scans the tree (names only) with the default 3DSR load options. */

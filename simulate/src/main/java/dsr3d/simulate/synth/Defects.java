@@ -9,7 +9,8 @@ import dsr3d.simulate.noise.Perlin;
  * change on the object. Defects are centred at a random "core" pixel of the object, and sized in
  * fractions of the image side so they look the same at any resolution; {@code scale} multiplies
  * those fractions (1 = the benchmark; larger for small images, where a defect of a few pixels is
- * smaller than one 4 x 4 code cell of the DADA's hi level).
+ * smaller than one 4 x 4 code cell of the DADA's hi level); {@code relief} multiplies the depth of
+ * the geometric ones (1 = the benchmark's 2.5-4 mm).
  */
 final class Defects {
     private Defects() {}
@@ -17,15 +18,15 @@ final class Defects {
     /** Relief below this (metres) is not counted as defective in the ground truth. */
     static final double GT_RELIEF = 0.0004;
 
-    /** Applies {@code type} at size {@code scale}; returns the number of gt pixels written (> 0 when the object has a core). */
-    static int apply(DefectType type, ObjectModel obj, float[] height, float[] albedo, byte[] gt, Rng rng, double scale) {
+    /** Applies {@code type} at size {@code scale} and depth {@code relief}; returns the number of gt pixels written (> 0 when the object has a core). */
+    static int apply(DefectType type, ObjectModel obj, float[] height, float[] albedo, byte[] gt, Rng rng, double scale, double relief) {
         int size = obj.size();
         int centre = pickCore(obj, rng);
         double cx = centre % size, cy = centre / size;
         float[] before = height.clone();
         switch (type) {
-            case BUMP, DENT -> blob(height, size * scale, size, cx, cy, rng, type == DefectType.BUMP ? 1 : -1);
-            case CRACK -> crack(height, size * scale, size, cx, cy, rng);
+            case BUMP, DENT -> blob(height, size * scale, size, cx, cy, rng, (type == DefectType.BUMP ? 1 : -1) * relief);
+            case CRACK -> crack(height, size * scale, size, cx, cy, rng, relief);
             case COLOR -> { return stain(albedo, obj, gt, size * scale, cx, cy, rng, type.classId()); }
         }
         int count = 0;
@@ -44,8 +45,8 @@ final class Defects {
         throw new AssertionError();
     }
 
-    /** A smooth round bump (sign +1) or dent (-1), 2.5-4 mm deep, radius 4-7 % of {@code extent} (the scaled image side). */
-    private static void blob(float[] height, double extent, int size, double cx, double cy, Rng rng, int sign) {
+    /** A smooth round bump (sign > 0) or dent (< 0), |sign| x 2.5-4 mm deep, radius 4-7 % of {@code extent} (the scaled image side). */
+    private static void blob(float[] height, double extent, int size, double cx, double cy, Rng rng, double sign) {
         double r = extent * rng.uniform(0.04, 0.07), depth = rng.uniform(0.0025, 0.004);
         double aspect = rng.uniform(0.6, 1), ang = rng.uniform(0, Math.PI), ca = Math.cos(ang), sa = Math.sin(ang);
         for (int y = (int) Math.max(0, cy - r - 1); y <= Math.min(size - 1, cy + r + 1); y++)
@@ -60,8 +61,8 @@ final class Defects {
             }
     }
 
-    /** A random-walk crack: a polyline of 4-8 segments, a V-groove 1.5-3 px wide (at 384) and 2.5-4 mm deep. */
-    private static void crack(float[] height, double extent, int size, double cx, double cy, Rng rng) {
+    /** A random-walk crack: a polyline of 4-8 segments, a V-groove 1.5-3 px wide (at 384) and relief x 2.5-4 mm deep. */
+    private static void crack(float[] height, double extent, int size, double cx, double cy, Rng rng, double relief) {
         int segments = rng.intBetween(4, 8);
         double[] px = new double[segments + 1], py = new double[segments + 1];
         px[0] = cx;
@@ -84,7 +85,7 @@ final class Defects {
                 for (int s = 0; s < segments; s++) d = Math.min(d, Fields.segmentDistance(x, y, px[s], py[s], px[s + 1], py[s + 1]));
                 if (d >= halfWidth + 0.5) continue;
                 double f = Math.min(1, 1 - (d - 0.5) / halfWidth);   // V profile, full depth on the centre line
-                height[i] = (float) Math.max(0.0002, height[i] - depth * f);
+                height[i] = (float) Math.max(0.0002, height[i] - relief * depth * f);
             }
     }
 

@@ -53,16 +53,18 @@ public final class SynthDataset {
      * @param test       test images per category, split as evenly as possible over {@link #TEST_TYPES}
      * @param threads    worker threads (the output does not depend on it)
      * @param defectScale multiplies every defect's size (1 = the benchmark, sized in fractions of the image side)
+     * @param reliefScale multiplies the depth of every geometric defect (1 = the benchmark's 2.5-4 mm)
      */
     public record Config(List<String> categories, int size, int train, int validation, int test, long seed, int threads,
-                         double defectScale) {
-        /** The benchmark's defect sizes. */
+                         double defectScale, double reliefScale) {
+        /** The benchmark's defects. */
         public Config(List<String> categories, int size, int train, int validation, int test, long seed, int threads) {
-            this(categories, size, train, validation, test, seed, threads, 1.0);
+            this(categories, size, train, validation, test, seed, threads, 1.0, 1.0);
         }
 
         public Config {
             if (!(defectScale > 0) || defectScale > 8) throw new IllegalArgumentException("defect scale must be in (0, 8], got " + defectScale);
+            if (!(reliefScale > 0) || reliefScale > 4) throw new IllegalArgumentException("relief scale must be in (0, 4], got " + reliefScale);
             categories = List.copyOf(Objects.requireNonNull(categories, "categories"));
             if (categories.isEmpty()) throw new IllegalArgumentException("categories: need at least one");
             for (String c : categories) SynthCategory.byName(c);
@@ -113,7 +115,7 @@ public final class SynthDataset {
             List<Future<?>> done = new ArrayList<>();
             for (Job job : jobs)
                 done.add(pool.submit(() -> {
-                    makeImage(job, config.size(), config.defectScale());
+                    makeImage(job, config.size(), config.defectScale(), config.reliefScale());
                     synchronized (onImage) { onImage.accept(job.category().name() + "/" + job.dir().getFileName()); }
                     return null;
                 }));
@@ -139,7 +141,7 @@ public final class SynthDataset {
 
     /** Renders one sample of {@code category} with defect folder {@code type} ("good", "bump", ...). */
     public static Sample sample(SynthCategory category, String type, int size, Rng rng) {
-        return sample(category, type, size, rng, true, 1.0);
+        return sample(category, type, size, rng, true, 1.0, 1.0);
     }
 
     /**
@@ -148,11 +150,12 @@ public final class SynthDataset {
      * is how the tests see exactly what a defect changed.
      */
     public static Sample sample(SynthCategory category, String type, int size, Rng rng, boolean withDefects) {
-        return sample(category, type, size, rng, withDefects, 1.0);
+        return sample(category, type, size, rng, withDefects, 1.0, 1.0);
     }
 
-    /** As above with the defects' sizes multiplied by {@code defectScale}. */
-    public static Sample sample(SynthCategory category, String type, int size, Rng rng, boolean withDefects, double defectScale) {
+    /** As above with the defects' sizes multiplied by {@code defectScale} and their depths by {@code reliefScale}. */
+    public static Sample sample(SynthCategory category, String type, int size, Rng rng, boolean withDefects, double defectScale,
+                                double reliefScale) {
         if (!TEST_TYPES.contains(type)) throw new IllegalArgumentException("unknown test type '" + type + "'; expected one of " + TEST_TYPES);
         // Separate streams for object, defects and rendering, so that defects change nothing else.
         Rng objectRng = rng.split(), defectRng = rng.split(), renderRng = rng.split();
@@ -164,18 +167,18 @@ public final class SynthDataset {
                 case "good" -> { }
                 case "combined" -> {
                     List<DefectType> geo = DefectType.geometricTypes();
-                    Defects.apply(geo.get(defectRng.nextInt(geo.size())), obj, height, albedo, gt, defectRng, defectScale);
-                    Defects.apply(DefectType.COLOR, obj, height, albedo, gt, defectRng, defectScale);
+                    Defects.apply(geo.get(defectRng.nextInt(geo.size())), obj, height, albedo, gt, defectRng, defectScale, reliefScale);
+                    Defects.apply(DefectType.COLOR, obj, height, albedo, gt, defectRng, defectScale, reliefScale);
                 }
-                default -> Defects.apply(DefectType.valueOf(type.toUpperCase(Locale.ROOT)), obj, height, albedo, gt, defectRng, defectScale);
+                default -> Defects.apply(DefectType.valueOf(type.toUpperCase(Locale.ROOT)), obj, height, albedo, gt, defectRng, defectScale, reliefScale);
             }
         }
         SceneRenderer.Rendered r = SceneRenderer.render(obj, height, albedo, renderRng);
         return new Sample(r.rgb(), r.xyz(), new ByteImage(size, size, 1, gt));
     }
 
-    private static void makeImage(Job job, int size, double defectScale) throws IOException {
-        Sample s = sample(job.category(), job.type(), size, job.rng(), true, defectScale);
+    private static void makeImage(Job job, int size, double defectScale, double reliefScale) throws IOException {
+        Sample s = sample(job.category(), job.type(), size, job.rng(), true, defectScale, reliefScale);
         String stem = String.format(Locale.ROOT, "%03d", job.index());
         Png.writeRgb(job.dir().resolve("rgb/" + stem + ".png"), s.rgb());
         Tiff.writeFloat(job.dir().resolve("xyz/" + stem + ".tiff"), s.xyz());

@@ -122,7 +122,9 @@ class InferCommandTest {
         String stem = rgb.getFileName().toString().replace(".png", "");
         assertTrue(Files.isRegularFile(out.resolve(stem + ".tiff")));
         assertTrue(Files.isRegularFile(out.resolve(stem + ".png")));
-        assertEquals(1, JsonParser.parseString(Files.readString(out.resolve("scores.json"))).getAsJsonArray().size());
+        var scores = JsonParser.parseString(Files.readString(out.resolve("scores.json"))).getAsJsonArray();
+        assertEquals(1, scores.size());
+        assertEquals("unknown", scores.get(0).getAsJsonObject().get("type").getAsString(), "a lone image has no label: " + scores);
     }
 
     @Test
