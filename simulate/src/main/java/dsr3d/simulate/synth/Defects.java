@@ -25,7 +25,7 @@ final class Defects {
         double cx = centre % size, cy = centre / size;
         float[] before = height.clone();
         switch (type) {
-            case BUMP, DENT -> blob(height, size * scale, size, cx, cy, rng, (type == DefectType.BUMP ? 1 : -1) * relief);
+            case BUMP, DENT -> blob(height, size * scale, size, cx, cy, rng, type == DefectType.BUMP ? 1 : -1, relief);
             case CRACK -> crack(height, size * scale, size, cx, cy, rng, relief);
             case COLOR -> { return stain(albedo, obj, gt, size * scale, cx, cy, rng, type.classId()); }
         }
@@ -45,8 +45,8 @@ final class Defects {
         throw new AssertionError();
     }
 
-    /** A smooth round bump (sign > 0) or dent (< 0), |sign| x 2.5-4 mm deep, radius 4-7 % of {@code extent} (the scaled image side). */
-    private static void blob(float[] height, double extent, int size, double cx, double cy, Rng rng, double sign) {
+    /** A smooth round bump (sign +1) or dent (-1), relief x 2.5-4 mm deep, radius 4-7 % of {@code extent} (the scaled image side). */
+    private static void blob(float[] height, double extent, int size, double cx, double cy, Rng rng, int sign, double relief) {
         double r = extent * rng.uniform(0.04, 0.07), depth = rng.uniform(0.0025, 0.004);
         double aspect = rng.uniform(0.6, 1), ang = rng.uniform(0, Math.PI), ca = Math.cos(ang), sa = Math.sin(ang);
         for (int y = (int) Math.max(0, cy - r - 1); y <= Math.min(size - 1, cy + r + 1); y++)
@@ -57,7 +57,7 @@ final class Defects {
                 double d2 = u * u + v * v;
                 if (d2 >= 1) continue;
                 double f = (1 - d2) * (1 - d2);
-                height[i] = (float) Math.max(0.0002, height[i] + sign * depth * f);
+                height[i] = (float) Math.max(0.0002, height[i] + sign * relief * depth * f);
             }
     }
 
