@@ -4,6 +4,15 @@
 #   2. PyTorch (libtorch 2.7.1 via DJL 0.36.0) next to our kernels in one JVM per thread count
 #      (dsr3d.bench.peers.TorchPeers): GEMM and conv2d forward on the 3DSR shapes.
 # Usage: bench/peers/run-peers.sh [--full | --shapes c1,...,c16]   (full size: all 54 / the listed shapes)
+#        bench/peers/run-peers.sh --infer [--size 384] [--reps 5]
+#          the whole 3DSR inference (paper preset, RGB+D): the official pipeline traced to TorchScript
+#          by bench/peers/trace_3dsr.py (Debian torch 1.13, once; output in bench/target/peers) and run
+#          in libtorch 2.7.1 via DJL, next to ours in the same JVM (dsr3d.bench.peers.TorchInferPeer),
+#          with THP_MEM_ALLOC_ENABLE=1 and the malloc tunables of docs/cpu-anchor.md.
+#        bench/peers/run-peers.sh --stage2 [--preset small] [--size 64] [--batch 16] [--reps 5]
+#          one stage-2 training step (RGB+D), ours (dsr3d.bench.peers.Stage2StepPeer) beside the
+#          official train_dsr.py step in Debian torch 1.13, python (bench/peers/stage2_step.py),
+#          as written and with the DADA frozen; for the record (no libtorch 2.7.1 training peer).
 # Env: THREADS (default "1 2"), SIZES (default 256,512,1024,2048).
 # The first run downloads the DJL/PyTorch jars (~112 MB) from Maven Central into ~/.m2.
 set -euo pipefail
@@ -23,6 +32,58 @@ if [[ -z "${JAVA_HOME:-}" || "$(major "$JAVA_HOME")" -lt 25 ]] 2>/dev/null; then
 fi
 export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+
+MODE=kernels
+if [[ "${1:-}" == "--infer" ]]; then MODE=infer; shift; fi
+if [[ "${1:-}" == "--stage2" ]]; then MODE=stage2; shift; fi
+MALLOC=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184:glibc.malloc.top_pad=67108864
+machine() {
+  echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs; $(grep -o -w 'avx512f\|avx2\|fma' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+  java --add-modules jdk.incubator.vector -cp "$CP" dsr3d.bench.support.FmaPeak 2>/dev/null
+}
+
+if [[ "$MODE" == "stage2" ]]; then
+  echo "== building with -Ppeers"
+  mvn -B -q -Ppeers -DskipTests -pl bench -am package dependency:build-classpath \
+    -Dmdep.outputFile=target/peers.classpath -Dmdep.includeScope=runtime >&2
+  CP="bench/target/classes:$(cat bench/target/peers.classpath)"
+  machine
+  echo "== stage-2 training step, ours (one JVM per thread count)"
+  for t in $THREADS; do
+    java -Xmx8g --add-modules jdk.incubator.vector -cp "$CP" dsr3d.bench.peers.Stage2StepPeer --threads "$t" "$@" 2>&1 | grep -v 'incubator modules'
+  done
+  echo "== stage-2 training step, official train_dsr.py in Debian torch 1.13 (python), as written / DADA frozen"
+  for f in "" --freeze-dada; do
+    THP_MEM_ALLOC_ENABLE=1 GLIBC_TUNABLES=$MALLOC \
+      /usr/bin/python3 bench/peers/stage2_step.py --threads "$(echo $THREADS | tr ' ' ',')" $f "$@" 2>&1 | grep -e RESULT -e official
+  done
+  exit 0
+fi
+
+if [[ "$MODE" == "infer" ]]; then
+  SIZE=384; ARGS=("$@")
+  for ((i = 0; i < ${#ARGS[@]}; i++)); do [[ "${ARGS[i]}" == "--size" ]] && SIZE="${ARGS[i+1]}"; done
+  PEERS="$ROOT/bench/target/peers"
+  echo "== building with -Ppeers (DJL + PyTorch CPU)"
+  mvn -B -q -Ppeers -DskipTests -pl bench -am package dependency:build-classpath \
+    -Dmdep.outputFile=target/peers.classpath -Dmdep.includeScope=runtime >&2
+  if [[ ! -f "$PEERS/3dsr_rgbd_$SIZE.pt" ]]; then
+    echo "== tracing the official pipeline (Debian torch 1.13) into $PEERS"
+    /usr/bin/python3 bench/peers/trace_3dsr.py --size "$SIZE" --out "$PEERS"
+  fi
+  CP="bench/target/classes:$(cat bench/target/peers.classpath)"
+  machine
+  echo "== whole 3DSR inference, ours vs libtorch (one JVM per thread count)"
+  for t in $THREADS; do
+    THP_MEM_ALLOC_ENABLE=1 OMP_NUM_THREADS="$t" \
+    GLIBC_TUNABLES=$MALLOC \
+      java -Xmx4g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+      -Dai.djl.pytorch.num_threads="$t" -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true -Dslf4j.internal.verbosity=ERROR \
+      -cp "$CP" dsr3d.bench.peers.TorchInferPeer --dir "$PEERS" "$@" 2>&1 | grep -v -e NNPACK -e 'incubator modules'
+  done
+  echo "(figures from one run; on a shared machine they are noisy: rerun before quoting them)"
+  exit 0
+fi
 
 echo "== numpy (OpenBLAS) GEMM"
 if python3 -c 'import numpy' 2>/dev/null; then
