@@ -95,8 +95,11 @@ def child(args):
     torch.load = lambda *a, **k: dada_state
 
     # --- the clock: one mark at the end of every Adam step
-    marks = []
+    marks, trained = [], []
     class Adam(torch.optim.Adam):
+        def __init__(self, groups, *a, **k):
+            super().__init__(groups, *a, **k)
+            trained.append(sum(p.numel() for g in self.param_groups for p in g["params"]))
         def step(self, *a, **k):
             r = super().step(*a, **k)
             marks.append(time.perf_counter())
@@ -106,8 +109,8 @@ def child(args):
     with tempfile.TemporaryDirectory() as out:
         train_dsr.train_on_device(["synthetic"], out + "/", out + "/", 2e-4, B, 1, "peer")
     steps = [b - a for a, b in zip(marks, marks[1:])][args.warm - 1:][:args.reps]
-    print("RESULT threads=%d preset=%s size=%d batch=%d freeze_dada=%s median_s=%.3f runs=%s" % (
-        args.threads, args.preset, S, B, args.freeze_dada, statistics.median(steps), " ".join("%.3f" % s for s in steps)))
+    print("RESULT threads=%d preset=%s size=%d batch=%d trained_parameters=%d freeze_dada=%s median_s=%.3f runs=%s" % (
+        args.threads, args.preset, S, B, trained[0], args.freeze_dada, statistics.median(steps), " ".join("%.3f" % s for s in steps)))
 
 
 def main():
