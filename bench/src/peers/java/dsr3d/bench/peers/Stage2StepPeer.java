@@ -30,14 +30,14 @@ import java.util.Random;
  * on one batch built before timing: as in the python peer, the data (rotation, Perlin masks) is
  * not timed, and neither are the loop's NaN checks and logging. Random DADA and networks of the
  * preset (train_dsr.py's initialisation), 16 random images [4, S, S] with full foreground.
- * Arguments: {@code [--preset small] [--size 64] [--batch 16] [--threads N] [--warm 2] [--reps 5]}.
+ * Arguments: {@code [--preset small] [--size 64] [--batch 16] [--threads N] [--warm 5] [--reps 5]}.
  */
 public final class Stage2StepPeer {
     private Stage2StepPeer() {}
 
     public static void main(String[] args) {
         String preset = "small";
-        int size = 64, batch = 16, threads = 1, warm = 2, reps = 5;
+        int size = 64, batch = 16, threads = 1, warm = 5, reps = 5;   // warm 5: C2 is still compiling after 2 steps
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
