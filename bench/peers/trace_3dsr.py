@@ -93,6 +93,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "target", "peers"), help="output folder")
     ap.add_argument("--size", type=int, default=384, help="image side (default 384, the paper's)")
     ap.add_argument("--official", help="a folder holding the official 3DSR .py files (default: a temporary copy)")
+    ap.add_argument("--freeze", action="store_true", help="also write 3dsr_rgbd_<S>_frozen.pt: torch.jit.freeze of the"
+                    " trace (weights folded in as constants); an extra variant, not the peer the issue names")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(min(2, os.cpu_count() or 1))
@@ -116,6 +118,12 @@ def main():
 
     pt = os.path.join(args.out, "3dsr_rgbd_%d.pt" % args.size)
     traced.save(pt)
+    if args.freeze:
+        frozen = torch.jit.freeze(traced.eval())
+        with torch.no_grad():
+            fdiff = (frozen(x)[0] - eager_map).abs().max().item()
+        print("frozen vs eager max |diff| %.3g" % fdiff)
+        frozen.save(os.path.join(args.out, "3dsr_rgbd_%d_frozen.pt" % args.size))
     torch.save(parts["dada"].state_dict(), os.path.join(args.out, "dada.pckl"))
     for name in ("seg", "recon_lo", "recon_hi", "decode"):
         torch.save(parts[name].state_dict(), os.path.join(args.out, "model_%s.pckl" % name))

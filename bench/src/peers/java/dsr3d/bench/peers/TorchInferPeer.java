@@ -37,7 +37,8 @@ import java.util.Locale;
  * official-format readers. Protocol: {@code warm} calls of each, then {@code reps} timed calls of
  * each, interleaved (ours, libtorch, ours, ...) so that the VM's slow phases hit both alike; the
  * figure is the median. The timed call is the forward only (input already built, output not
- * copied). Arguments: {@code [--dir DIR] [--size S] [--warm 2] [--reps 5]}.
+ * copied). Arguments: {@code [--dir DIR] [--size S] [--warm 2] [--reps 5] [--model NAME]} (NAME.pt in DIR,
+ * default 3dsr_rgbd_S; trace_3dsr.py --freeze also writes 3dsr_rgbd_S_frozen).
  */
 public final class TorchInferPeer {
     private TorchInferPeer() {}
@@ -45,6 +46,7 @@ public final class TorchInferPeer {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of("bench/target/peers");
         int size = 384, warm = 2, reps = 5;
+        String ptName = null;   // default 3dsr_rgbd_<S>
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -52,6 +54,7 @@ public final class TorchInferPeer {
                 case "--size" -> size = Integer.parseInt(need(v, args[i++]));
                 case "--warm" -> warm = Integer.parseInt(need(v, args[i++]));
                 case "--reps" -> reps = Integer.parseInt(need(v, args[i++]));
+                case "--model" -> ptName = need(v, args[i++]);
                 default -> usage("unknown argument '" + args[i] + "'");
             }
         }
@@ -59,7 +62,7 @@ public final class TorchInferPeer {
         if (prop == null) usage("set -Dai.djl.pytorch.num_threads=N (and -Dai.djl.pytorch.num_interop_threads=1)");
         int threads = Integer.parseInt(prop);
         Parallel.setThreads(threads);
-        String ptName = "3dsr_rgbd_" + size;
+        if (ptName == null) ptName = "3dsr_rgbd_" + size;
         if (!Files.isRegularFile(dir.resolve(ptName + ".pt")))
             usage(dir.resolve(ptName + ".pt") + " is missing: run /usr/bin/python3 bench/peers/trace_3dsr.py --size " + size + " first");
 
@@ -101,8 +104,8 @@ public final class TorchInferPeer {
             }
 
             System.out.printf(Locale.ROOT, "%nthreads=%d: whole 3DSR inference, paper preset, RGB+D, 1x4x%dx%d; ours (dsr3d, Java %s) vs"
-                            + " libtorch %s via DJL %s (TorchScript traced by torch 1.13, loaded in %.1f s); %d warm-up + %d timed calls each, interleaved%n",
-                    threads, size, size, Runtime.version(), engine.getVersion(), Engine.getDjlVersion(), loadS, warm, reps);
+                            + " libtorch %s via DJL %s (TorchScript %s.pt traced by torch 1.13, loaded in %.1f s); %d warm-up + %d timed calls each, interleaved%n",
+                    threads, size, size, Runtime.version(), engine.getVersion(), Engine.getDjlVersion(), ptName, loadS, warm, reps);
             System.out.printf(Locale.ROOT, "  same input, same weights: max |map diff| ours-libtorch %.3g, libtorch 2.7.1-torch 1.13 eager %.3g,"
                             + " ours-torch 1.13 eager %.3g; score ours %.6f libtorch %.6f%n",
                     maxDiff(oursMap, torchMap), maxDiff(torchMap, eager113), maxDiff(oursMap, eager113), oursScore, torchScore);
@@ -160,7 +163,7 @@ public final class TorchInferPeer {
     private static void usage(String problem) {
         System.err.println("TorchInferPeer: " + problem);
         System.err.println("usage: java -Dai.djl.pytorch.num_threads=N -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true"
-                + " ... dsr3d.bench.peers.TorchInferPeer [--dir bench/target/peers] [--size 384] [--warm 2] [--reps 5]");
+                + " ... dsr3d.bench.peers.TorchInferPeer [--dir bench/target/peers] [--size 384] [--warm 2] [--reps 5] [--model NAME]");
         System.exit(2);
     }
 }
