@@ -113,7 +113,7 @@ def main():
     if diff > 1e-5:
         sys.exit("the trace does not reproduce the eager forward")
     graph = str(traced.inlined_graph)
-    print("traced graph: %d aten::mm/matmul, %d argmin, %d scatter_, %d conv (aten::_convolution), %d mse_loss" % tuple(
+    print("traced graph: %d aten::matmul, %d argmin, %d scatter_, %d conv (aten::_convolution), %d mse_loss" % tuple(
         graph.count(k) for k in ("aten::matmul", "aten::argmin", "aten::scatter_", "aten::_convolution", "aten::mse_loss")))
 
     pt = os.path.join(args.out, "3dsr_rgbd_%d.pt" % args.size)
