@@ -50,6 +50,8 @@ public final class Config {
     public static final int GEMM_KC = intSwitch("dsr3d.gemm.kc", 256, 1, 1 << 20, "GEMM cache blocking: depth of a packed panel (k)");
     public static final int GEMM_MC = intSwitch("dsr3d.gemm.mc", 144, 1, 1 << 20, "GEMM cache blocking: rows of a packed A block (rounded up to the micro-kernel)");
     public static final int GEMM_NC = intSwitch("dsr3d.gemm.nc", 1024, 1, 1 << 20, "GEMM cache blocking: columns of a packed B block (rounded up)");
+    public static final boolean GEMM_PACK_WHOLE_A = boolSwitch("dsr3d.gemm.packWholeA", true,
+            "GEMM: pack A once per call when it would be packed again per column block or thread (false: per block, as before)");
     public static final int CUDA_DEVICE = intSwitch("dsr3d.cuda.device", 0, 0, 1024, "CUDA device ordinal");
     public static final String CUDA_MATMUL = stringSwitch("dsr3d.cuda.matmul", "ours", "CUDA matmul: ours, cublas or cublas-tf32");
     public static final String CUDA_CONV = stringSwitch("dsr3d.cuda.conv", "ours", "CUDA conv2d: ours, cudnn or cudnn-tf32");

@@ -63,6 +63,8 @@ class Conv2dParityTest {
             ConvGeom.square(1, 48, 24, 40, 3, 1, 1, 2),
             ConvGeom.square(1, 32, 48, 32, 4, 2, 1, 2),
             ConvGeom.square(2, 33, 20, 18, 4, 2, 1, 1),
+            // plane 1600 > GEMM NC and cout > MC: the weights packed whole once, several equal column blocks
+            ConvGeom.square(1, 20, 40, 150, 3, 1, 1, 1),
     };
 
     /** The shapes reach every plan of every pass, so the parity test below checks each code path. */

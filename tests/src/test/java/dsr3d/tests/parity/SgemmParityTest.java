@@ -32,6 +32,8 @@ class SgemmParityTest {
             {1, 1, 1}, {1, 7, 33}, {7, 1, 17}, {7, 17, 33}, {17, 33, 7}, {33, 65, 100}, {65, 33, 257},
             {100, 257, 65}, {257, 100, 33}, {6, 32, 256}, {13, 95, 300}, {150, 70, 600}, {257, 257, 257},
             {2, 1100, 9}, {1030, 3, 40},
+            // A packed whole once (n > NC): several column blocks of equal width, k blocks and MC blocks
+            {150, 2100, 300},
     };
 
     @ParameterizedTest(name = "threads={0}")

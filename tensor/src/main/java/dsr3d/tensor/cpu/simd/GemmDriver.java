@@ -45,17 +45,17 @@ final class GemmDriver {
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
-    /** One MR x NR tile of C at co (B packed at jr*kc, or in place when base >= 0); edge tiles via the tile buffer. */
-    private static void tile(int ir, int jr, int mc, int nc, int kc, float[] pa, float[] pb, int base, float[] bArr, int[] bOffs,
+    /** One MR x NR tile of C at co (A micro-panel at pa[ao], B packed at jr*kc, or in place when base >= 0); edge tiles via the tile buffer. */
+    private static void tile(int ir, int jr, int mc, int nc, int kc, float[] pa, int ao, float[] pb, int base, float[] bArr, int[] bOffs,
                              int pc, float[] c, int co, int ldc, boolean load, float[] tile) {
         int mr = Math.min(MR, mc - ir), nr = Math.min(NR, nc - jr);
         if (mr == MR && nr == NR) {
-            if (base < 0) GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, c, co, ldc, load);
-            else GemmKernel.kernelInPlace(kc, pa, ir * kc, bArr, bOffs, pc, base, c, co, ldc, load);
+            if (base < 0) GemmKernel.kernel(kc, pa, ao, pb, jr * kc, c, co, ldc, load);
+            else GemmKernel.kernelInPlace(kc, pa, ao, bArr, bOffs, pc, base, c, co, ldc, load);
             return;
         }
-        if (base < 0) GemmKernel.kernel(kc, pa, ir * kc, pb, jr * kc, tile, 0, NR, false);
-        else GemmKernel.kernelInPlace(kc, pa, ir * kc, bArr, bOffs, pc, base, tile, 0, NR, false);
+        if (base < 0) GemmKernel.kernel(kc, pa, ao, pb, jr * kc, tile, 0, NR, false);
+        else GemmKernel.kernelInPlace(kc, pa, ao, bArr, bOffs, pc, base, tile, 0, NR, false);
         for (int i = 0; i < mr; i++) {
             int ci = co + i * ldc, to = i * NR;
             if (load) for (int j = 0; j < nr; j++) c[ci + j] += tile[to + j];
@@ -89,37 +89,83 @@ final class GemmDriver {
         // Each thread gets whole micro-tiles and its own packed panels. Split the columns when there
         // are enough of them: a row split would make every thread pack all of B, and B is the
         // expensive operand for the convolutions (packed from the image by im2col).
-        if (colBlocks >= 4 * maxThreads || colBlocks >= rowBlocks || rowBlocks < maxThreads) {
+        boolean colSplit = colBlocks >= 4 * maxThreads || colBlocks >= rowBlocks || rowBlocks < maxThreads;
+        // A packed once for the whole call when it would otherwise be packed again per column block
+        // (n > NC) or per thread (column split): see packWholeA
+        boolean aInPlaceRows = !(b instanceof GemmPanelSource.InPlace) && a instanceof GemmPanelSource.RowsInPlace;
+        boolean repacked = dsr3d.tensor.Config.GEMM_PACK_WHOLE_A && (n > NC || (colSplit && maxThreads > 1));
+        float[] wholeA = !aInPlaceRows && repacked && (long) roundUp(m, MR) * k <= WHOLE_A_MAX_FLOATS
+                ? packWholeA(a, m, k) : null;
+        if (colSplit) {
             int minChunk = Math.max(1, colBlocks / maxThreads);
             Parallel.forRange(colBlocks, minChunk, (lo, hi) ->
-                    block(0, m, lo * NR, Math.min(n, hi * NR), k, a, b, c, cOff, ldc, accumulate));
+                    block(0, m, lo * NR, Math.min(n, hi * NR), k, a, wholeA, roundUp(m, MR), b, c, cOff, ldc, accumulate));
         } else {
             int minChunk = Math.max(1, rowBlocks / maxThreads);
             Parallel.forRange(rowBlocks, minChunk, (lo, hi) ->
-                    block(lo * MR, Math.min(m, hi * MR), 0, n, k, a, b, c, cOff, ldc, accumulate));
+                    block(lo * MR, Math.min(m, hi * MR), 0, n, k, a, wholeA, roundUp(m, MR), b, c, cOff, ldc, accumulate));
         }
     }
 
-    /** Single-threaded blocked GEMM on C[i0:i1, j0:j1]. */
-    static void block(int i0, int i1, int j0, int j1, int k, GemmPanelSource a, GemmPanelSource b,
+    /** Largest A packed whole (floats, 128 MiB): the 3DSR decoder's 2048 x 9216 weights are 18.9 M. */
+    static final long WHOLE_A_MAX_FLOATS = 1L << 25;
+
+    /** The k block of a k-long reduction: equal blocks of at most KC (576 = 3 x 192, not 256 + 256 + 64: short blocks waste C traffic). */
+    static int kcStep(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /**
+     * All of A [m, k] packed once, in the layout block() would pack it per MC block: for each k
+     * block pc (kcStep wide, kc = the block's width) the MR-row micro-panels [kc][MR] of rows
+     * 0, MR, .. at wholeA[pc*mPad + r*kc], mPad = m rounded up to MR. Without it every thread
+     * packs all of A again for each of its NC-column blocks: the convolutions' weights (A) were
+     * packed 9 times per call on a 96x96 plane and once per thread per block on 2 threads, about
+     * 5 % of a 3DSR inference (JFR, 2026-12-04). Per-thread scratch of the calling thread; the
+     * pool's workers only read it during this call. The packing itself is split over the threads.
+     */
+    private static float[] packWholeA(GemmPanelSource a, int m, int k) {
+        int mPad = roundUp(m, MR), kcStep = kcStep(k), panels = mPad / MR;
+        float[] whole = WHOLE_A.get();
+        if (whole.length < (long) mPad * k) WHOLE_A.set(whole = new float[mPad * k]);
+        float[] dst = whole;
+        Parallel.forRange(panels, 16, (lo, hi) -> {
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc), r0 = lo * MR;
+                a.pack(dst, pc * mPad + r0 * kc, r0, Math.min(m, hi * MR) - r0, pc, kc, MR);
+            }
+        });
+        return whole;
+    }
+
+    private static final ThreadLocal<float[]> WHOLE_A = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * Single-threaded blocked GEMM on C[i0:i1, j0:j1]; A packed per MC block, or read from wholeA
+     * (packWholeA's layout for all mPad rows of A) when that is not null.
+     */
+    static void block(int i0, int i1, int j0, int j1, int k, GemmPanelSource a, float[] wholeA, int mPad, GemmPanelSource b,
                       float[] c, int cOff, int ldc, boolean accumulate) {
         Buffers buf = BUFFERS.get();
-        float[] pa = buf.a, pb = buf.b, tile = buf.tile;
+        float[] pb = buf.b, tile = buf.tile;
         int[] inPlaceBase = buf.inPlaceBase;
         GemmPanelSource.InPlace direct = b instanceof GemmPanelSource.InPlace ip ? ip : null;
         float[] bArr = direct == null ? null : direct.array();
         int[] bOffs = direct == null ? null : direct.offsets();
         GemmPanelSource.RowsInPlace rowsA = direct == null && a instanceof GemmPanelSource.RowsInPlace r ? r : null;
-        // equal k blocks of at most KC (576 = 3 x 192, not 256 + 256 + 64: short blocks waste C traffic)
-        int kcStep = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
+        int kcStep = kcStep(k);
+        // equal column blocks of at most NC, in NR units (1152 columns: 2 x 576, not 1024 + 128)
+        int ncBlocks = (j1 - j0 + NC - 1) / NC, ncStep = roundUp((j1 - j0 + ncBlocks - 1) / ncBlocks, NR);
+        for (int jc = j0; jc < j1; jc += ncStep) {
+            int nc = Math.min(ncStep, j1 - jc);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 boolean load = accumulate || pc > 0;
                 packB(b, direct, pb, inPlaceBase, jc, nc, pc, kc);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
+                    float[] pa = buf.a;
                     if (rowsA != null) {
                         packAOrPoint(a, rowsA, pa, buf.aRow, buf.aInPlace, ic, mc, pc, kc, nc % NR != 0);
                         float[] aArr = rowsA.array();
@@ -129,18 +175,20 @@ final class GemmDriver {
                                 int co = cOff + (ic + ir) * ldc + jc + jr;
                                 if (buf.aInPlace[ir / MR] && nc - jr >= NR)
                                     GemmKernel.kernelAInPlace(kc, aArr, aRow, ir, pb, jr * kc, c, co, ldc, load);
-                                else tile(ir, jr, mc, nc, kc, pa, pb, -1, null, null, pc, c, co, ldc, load, tile);
+                                else tile(ir, jr, mc, nc, kc, pa, ir * kc, pb, -1, null, null, pc, c, co, ldc, load, tile);
                             }
                         continue;
                     }
-                    a.pack(pa, 0, ic, mc, pc, kc, MR);
+                    int ao = 0;
+                    if (wholeA != null) { pa = wholeA; ao = pc * mPad + ic * kc; }
+                    else a.pack(pa, 0, ic, mc, pc, kc, MR);
                     if (direct == null || mc > 64) {
                         for (int ir = 0; ir < mc; ir += MR)
-                            for (int jr = 0; jr < nc; jr += NR) tile(ir, jr, mc, nc, kc, pa, pb, inPlaceBase[jr / NR], bArr, bOffs, pc, c, cOff + (ic + ir) * ldc + jc + jr, ldc, load, tile);
+                            for (int jr = 0; jr < nc; jr += NR) tile(ir, jr, mc, nc, kc, pa, ao + ir * kc, pb, inPlaceBase[jr / NR], bArr, bOffs, pc, c, cOff + (ic + ir) * ldc + jc + jr, ldc, load, tile);
                     } else {
                         // small M, in-place B: keep one micro-panel's image window in L1 across the few row tiles
                         for (int jr = 0; jr < nc; jr += NR)
-                            for (int ir = 0; ir < mc; ir += MR) tile(ir, jr, mc, nc, kc, pa, pb, inPlaceBase[jr / NR], bArr, bOffs, pc, c, cOff + (ic + ir) * ldc + jc + jr, ldc, load, tile);
+                            for (int ir = 0; ir < mc; ir += MR) tile(ir, jr, mc, nc, kc, pa, ao + ir * kc, pb, inPlaceBase[jr / NR], bArr, bOffs, pc, c, cOff + (ic + ir) * ldc + jc + jr, ldc, load, tile);
                     }
                 }
             }
