@@ -37,16 +37,20 @@ MODE=kernels
 if [[ "${1:-}" == "--infer" ]]; then MODE=infer; shift; fi
 if [[ "${1:-}" == "--stage2" ]]; then MODE=stage2; shift; fi
 MALLOC=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184:glibc.malloc.top_pad=67108864
+# Builds bench with the peers profile (DJL + PyTorch CPU) and sets CP to its runtime classpath.
+build_peers() {
+  echo "== building with -Ppeers (DJL + PyTorch CPU)"
+  mvn -B -q -Ppeers -DskipTests -pl bench -am package dependency:build-classpath \
+    -Dmdep.outputFile=target/peers.classpath -Dmdep.includeScope=runtime >&2
+  CP="bench/target/classes:$(cat bench/target/peers.classpath)"
+}
 machine() {
   echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs; $(grep -o -w 'avx512f\|avx2\|fma' /proc/cpuinfo | sort -u | tr '\n' ' ')"
   java --add-modules jdk.incubator.vector -cp "$CP" dsr3d.bench.support.FmaPeak 2>/dev/null
 }
 
 if [[ "$MODE" == "stage2" ]]; then
-  echo "== building with -Ppeers"
-  mvn -B -q -Ppeers -DskipTests -pl bench -am package dependency:build-classpath \
-    -Dmdep.outputFile=target/peers.classpath -Dmdep.includeScope=runtime >&2
-  CP="bench/target/classes:$(cat bench/target/peers.classpath)"
+  build_peers
   machine
   echo "== stage-2 training step, ours (one JVM per thread count)"
   for t in $THREADS; do
@@ -64,14 +68,11 @@ if [[ "$MODE" == "infer" ]]; then
   SIZE=384; ARGS=("$@")
   for ((i = 0; i < ${#ARGS[@]}; i++)); do [[ "${ARGS[i]}" == "--size" ]] && SIZE="${ARGS[i+1]}"; done
   PEERS="$ROOT/bench/target/peers"
-  echo "== building with -Ppeers (DJL + PyTorch CPU)"
-  mvn -B -q -Ppeers -DskipTests -pl bench -am package dependency:build-classpath \
-    -Dmdep.outputFile=target/peers.classpath -Dmdep.includeScope=runtime >&2
+  build_peers
   if [[ ! -f "$PEERS/3dsr_rgbd_$SIZE.pt" ]]; then
     echo "== tracing the official pipeline (Debian torch 1.13) into $PEERS"
     /usr/bin/python3 bench/peers/trace_3dsr.py --size "$SIZE" --out "$PEERS"
   fi
-  CP="bench/target/classes:$(cat bench/target/peers.classpath)"
   machine
   echo "== whole 3DSR inference, ours vs libtorch (one JVM per thread count)"
   for t in $THREADS; do
@@ -92,10 +93,7 @@ else
   echo "(skipped: python3 with numpy not found)"
 fi
 
-echo "== building with -Ppeers (DJL + PyTorch CPU)"
-mvn -B -q -Ppeers -DskipTests -pl bench -am package dependency:build-classpath \
-  -Dmdep.outputFile=target/peers.classpath -Dmdep.includeScope=runtime >&2
-CP="bench/target/classes:$(cat bench/target/peers.classpath)"
+build_peers
 
 echo "== ours vs libtorch (one JVM per thread count)"
 for t in $THREADS; do
