@@ -2,6 +2,7 @@ package dsr3d.models.cli;
 
 import dsr3d.models.demo.DemoPlan;
 import dsr3d.models.demo.Experiment;
+import dsr3d.models.stage2.Stage2Data;
 import dsr3d.simulate.synth.SynthCategory;
 import dsr3d.tensor.cpu.simd.Parallel;
 import picocli.CommandLine.Command;
@@ -47,7 +48,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         @Option(names = "--threads", defaultValue = "0", description = "CPU threads (default: all processors).")
         int threads;
 
-        @Option(names = "--iterations", defaultValue = "" + DemoPlan.ITERATIONS, description = "Stage-2 iterations per category (default ${DEFAULT-VALUE}, the demo's; DSR's stage 3: half as many).")
+        @Option(names = "--iterations", defaultValue = "" + DemoPlan.EXPERIMENT_ITERATIONS, description = "Stage-2 iterations per category (default ${DEFAULT-VALUE}; DSR's stage 3: half as many).")
         long iterations;
 
         @Option(names = "--dada-iterations", defaultValue = "" + DemoPlan.DADA_ITERATIONS,
@@ -63,7 +64,8 @@ public final class ExperimentCommand implements Callable<Integer> {
             Path dir = out != null ? out : Path.of("experiment-" + name);
             if (Files.exists(dir.resolve("data"))) throw new IllegalArgumentException("--out " + dir + " already holds an experiment; choose another folder");
             DemoPlan plan = new DemoPlan(dir, cats, seed, t, DemoPlan.IMAGE_SIZE, DemoPlan.TRAIN_IMAGES, DemoPlan.TEST_IMAGES,
-                    DemoPlan.DEFECT_SCALE, true, dadaIterations, iterations, DemoPlan.BATCH, 2e-4, 0);
+                    DemoPlan.EXPERIMENT_DEFECT_SCALE, true, dadaIterations, iterations, DemoPlan.BATCH, 2e-4, 0,
+                    Stage2Data.MaskAlignment.OFFICIAL_UNROTATED);
             new Experiment(plan, variants, System.err).run();
             spec.commandLine().getOut().print(Files.readString(dir.resolve("table.md")));
             spec.commandLine().getOut().flush();

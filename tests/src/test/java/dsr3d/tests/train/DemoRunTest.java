@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import dsr3d.models.cli.Main;
 import dsr3d.models.demo.DemoPlan;
 import dsr3d.models.demo.DemoRun;
+import dsr3d.models.stage2.Stage2Data;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class DemoRunTest {
     @Test void writesTheLayoutAndItsRecordedTrainCommandReproducesTheModel(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("demo");
-        DemoPlan plan = new DemoPlan(dir, List.of("cookie", "foam"), 5, 2, 64, 6, 6, 2.0, false, 0, 2, 2, 2e-4, 0);
+        DemoPlan plan = new DemoPlan(dir, List.of("cookie", "foam"), 5, 2, 64, 6, 6, 2.0, false, 0, 2, 2, 2e-4, 0,
+                Stage2Data.MaskAlignment.ROTATED_FOREGROUND);
         DemoRun.Outcome o = new DemoRun(plan, new PrintStream(new ByteArrayOutputStream())).run();
 
         try (InputStream shipped = DemoRunTest.class.getResourceAsStream("/dsr3d/models/pretrained/dada-small-rgbd.safetensors")) {
@@ -53,6 +55,8 @@ class DemoRunTest {
         demo.getAsJsonArray("commands").forEach(e -> commands.add(e.getAsString()));
         String train = commands.stream().filter(c -> c.startsWith("./3dsr train ") && c.contains("--category cookie")).findFirst().orElseThrow();
         assertTrue(commands.stream().anyMatch(c -> c.startsWith("./3dsr synth ") && c.contains("--seed 6")), "the fresh test set has another seed: " + commands);
+        assertTrue(train.contains("--mask-alignment rotated"), "the plan's mask alignment is on the recorded command: " + train);
+        assertEquals("rotated", demo.getAsJsonObject("config").get("mask_alignment").getAsString());
 
         // The recorded command, run by hand into another folder, gives the same model, byte for byte.
         Path again = tmp.resolve("again");
