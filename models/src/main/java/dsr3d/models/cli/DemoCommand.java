@@ -29,7 +29,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--categories", split = ",", paramLabel = "NAMES", defaultValue = "cookie,foam",
+    @Option(names = "--categories", split = ",", paramLabel = "NAMES", defaultValue = DemoPlan.DEFAULT_CATEGORIES,
             description = "Synthetic categories (default ${DEFAULT-VALUE}; any of cookie, foam, potato, tire).")
     List<String> categories;
 

@@ -38,7 +38,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default experiment-<name>).")
         Path out;
 
-        @Option(names = "--categories", split = ",", paramLabel = "NAMES", defaultValue = "cookie,foam",
+        @Option(names = "--categories", split = ",", paramLabel = "NAMES", defaultValue = DemoPlan.DEFAULT_CATEGORIES,
                 description = "Synthetic categories (default ${DEFAULT-VALUE}).")
         List<String> categories;
 
