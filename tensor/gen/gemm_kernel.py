@@ -2,82 +2,95 @@
 """Generates tensor/src/main/java/dsr3d/tensor/cpu/simd/GemmKernel.java, the GEMM micro-kernels.
 
 Why generated: C2 keeps a Vector API value in a register only when it is a named local, so each
-MR x NR tile is written out in full (MR rows x 2 vectors of accumulators). One family of three
-kernels per MR (packed A and B; B read in place from an image; A rows read in place), and a
-dispatcher on GemmKernel.MR, a constant the JIT folds.
+MR x NR tile is written out in full (MR rows x V vectors of accumulators). One family of three
+kernels per tile (packed A and B; B read in place from an image; A rows read in place), and a
+dispatcher on GemmKernel.TILE, a static final the JIT folds. Which tile runs is decided once, when
+the class is initialised (GemmTiles.choose: -Ddsr3d.gemm.tile, else by the register file).
 
     python3 tensor/gen/gemm_kernel.py > tensor/src/main/java/dsr3d/tensor/cpu/simd/GemmKernel.java
+    python3 tensor/gen/gemm_kernel.py --tiles 6x2,8x3,12x2 > ...   (more candidates, for measurements)
 """
 import sys
 
-ROWS = (6,)  # others generate too (python3 gemm_kernel.py --rows 4,6); only 6 ships, see the class comment
+TILES = ((6, 2), (8, 3))  # rows x vectors; the names must match GemmTiles.CANDIDATES
 
 
-def acc_decl(mr):
-    names = [f"c{i}{j} = FloatVector.zero(S)" for i in range(mr) for j in range(2)]
+def name(t):
+    return f"{t[0]}x{t[1]}"
+
+
+def acc_decl(mr, nv):
+    names = [f"c{i}{j} = FloatVector.zero(S)" for i in range(mr) for j in range(nv)]
     return "        FloatVector " + ", ".join(names) + ";\n"
 
 
-def step(mr, a_expr, indent):
-    """One k step: two B vectors b0, b1 already loaded; one broadcast and two FMAs per row."""
+def b_load(nv, indent):
+    col = ["", " + L"] + [f" + {j} * L" for j in range(2, nv)]
+    loads = ", ".join(f"b{j} = FloatVector.fromArray(S, b, pb{col[j]})" for j in range(nv))
+    return f"{indent}FloatVector {loads};\n"
+
+
+def step(mr, nv, a_expr, indent):
+    """One k step: the nv B vectors already loaded; one broadcast and nv FMAs per row."""
     out = []
     for i in range(mr):
         out.append(f"{indent}FloatVector a{i} = FloatVector.broadcast(S, {a_expr(i)});\n")
-        out.append(f"{indent}c{i}0 = a{i}.fma(b0, c{i}0); c{i}1 = a{i}.fma(b1, c{i}1);\n")
+        out.append(indent + " ".join(f"c{i}{j} = a{i}.fma(b{j}, c{i}{j});" for j in range(nv)) + "\n")
     return "".join(out)
 
 
-def store(mr):
+def store(mr, nv):
+    col = lambda j: "" if j == 0 else f" + {j} * L" if j > 1 else " + L"
     out = ["        if (load) {\n"]
     for i in range(mr):
-        out.append(f"            c{i}0 = c{i}0.add(FloatVector.fromArray(S, c, co + {i} * ldc)); "
-                   f"c{i}1 = c{i}1.add(FloatVector.fromArray(S, c, co + {i} * ldc + L));\n")
+        out.append("            " + " ".join(f"c{i}{j} = c{i}{j}.add(FloatVector.fromArray(S, c, co + {i} * ldc{col(j)}));" for j in range(nv)) + "\n")
     out.append("        }\n")
     for i in range(mr):
-        out.append(f"        c{i}0.intoArray(c, co + {i} * ldc); c{i}1.intoArray(c, co + {i} * ldc + L);\n")
+        out.append("        " + " ".join(f"c{i}{j}.intoArray(c, co + {i} * ldc{col(j)});" for j in range(nv)) + "\n")
     return "".join(out)
 
 
-def unrolled(mr, name, params, pb):
+def unrolled(t, fn, params, pb):
     """A kernel whose k loop is unrolled by 2; pb(off) is the B micro-panel start of step p + off."""
-    body = lambda off: ("            { int pb = " + pb(off) + ";\n"
-                        "              FloatVector b0 = FloatVector.fromArray(S, b, pb), b1 = FloatVector.fromArray(S, b, pb + L);\n"
-                        + step(mr, (lambda i: f"a[pa + {mr} + {i}]") if off else (lambda i: f"a[pa + {i}]"), "              ")
+    mr, nv = t
+    body = lambda off: ("            { int pb = " + pb(off) + ";\n" + b_load(nv, "              ")
+                        + step(mr, nv, (lambda i: f"a[pa + {mr} + {i}]") if off else (lambda i: f"a[pa + {i}]"), "              ")
                         + "            }\n")
-    return (f"    private static void {name}{mr}({params}) {{\n"
-            + acc_decl(mr)
+    return (f"    private static void {fn}{name(t)}({params}) {{\n"
+            + acc_decl(mr, nv)
             + "        int p = 0, pa = ao;\n"
             + f"        for (; p + 1 < kc; p += 2, pa += 2 * {mr}) {{\n" + body("") + body(" + 1") + "        }\n"
             + "        if (p < kc) {\n" + body("") + "        }\n"
-            + store(mr) + "    }\n\n")
+            + store(mr, nv) + "    }\n\n")
 
 
-def kernel(mr):
-    return unrolled(mr, "kernel", "int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean load",
+def kernel(t):
+    return unrolled(t, "kernel", "int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean load",
                     lambda off: "bo + (p" + off + ") * NR")
 
 
-def kernel_in_place(mr):
-    return unrolled(mr, "kernelInPlace", "int kc, float[] a, int ao, float[] b, int[] offs, int o0, int base, float[] c, int co, int ldc, boolean load",
+def kernel_in_place(t):
+    return unrolled(t, "kernelInPlace", "int kc, float[] a, int ao, float[] b, int[] offs, int o0, int base, float[] c, int co, int ldc, boolean load",
                     lambda off: "offs[o0 + p" + off + "] + base")
 
 
-def kernel_a_in_place(mr):
+def kernel_a_in_place(t):
+    mr, nv = t
     starts = "".join(f"        int o{i} = rows[r + {i}];\n" for i in range(mr))
-    return (f"    private static void kernelAInPlace{mr}(int kc, float[] a, int[] rows, int r, float[] b, int bo, float[] c, int co, int ldc, boolean load) {{\n"
-            + starts + acc_decl(mr)
+    return (f"    private static void kernelAInPlace{name(t)}(int kc, float[] a, int[] rows, int r, float[] b, int bo, float[] c, int co, int ldc, boolean load) {{\n"
+            + starts + acc_decl(mr, nv)
             + "        for (int p = 0; p < kc; p++) {\n"
             + "            int pb = bo + p * NR;\n"
-            + "            FloatVector b0 = FloatVector.fromArray(S, b, pb), b1 = FloatVector.fromArray(S, b, pb + L);\n"
-            + step(mr, lambda i: f"a[o{i} + p]", "            ")
-            + "        }\n" + store(mr) + "    }\n\n")
+            + b_load(nv, "            ")
+            + step(mr, nv, lambda i: f"a[o{i} + p]", "            ")
+            + "        }\n" + store(mr, nv) + "    }\n\n")
 
 
-def dispatch(name, params, args):
-    lines = [f"    static void {name}({params}) {{\n"]
-    for k, mr in enumerate(ROWS):
-        cond = f"if (MR == {mr}) " if k < len(ROWS) - 1 else ""
-        lines.append(f"        {'else ' if k else ''}{cond}{name}{mr}({args});\n")
+def dispatch(fn, params, args):
+    lines = [f"    static void {fn}({params}) {{\n"]
+    for k, t in enumerate(TILES):
+        cond = f"if (TILE == {k}) " if k < len(TILES) - 1 else ""
+        lines.append(f"        {'else ' if k else ''}{cond}{fn}{name(t)}({args});\n")
     lines.append("    }\n\n")
     return "".join(lines)
 
@@ -90,36 +103,44 @@ import jdk.incubator.vector.VectorSpecies;
 // GENERATED by tensor/gen/gemm_kernel.py: edit the generator, not this file.
 
 /**
- * The register-blocked micro-kernels of {@link GemmDriver}: an MR x NR tile of C (NR = 2 vectors)
- * held in 2*MR vector accumulators; per k step two vector loads of the packed B micro-panel, MR
- * broadcasts of the packed A micro-panel and 2*MR FMAs. Three variants share the tile:
+ * The register-blocked micro-kernels of {@link GemmDriver}: an MR x NR tile of C (NR = V vectors)
+ * held in MR*V vector accumulators; per k step V vector loads of the packed B micro-panel, MR
+ * broadcasts of the packed A micro-panel and MR*V FMAs. Three variants share the tile:
  * {@link #kernel} (A and B packed), {@link #kernelInPlace} (B micro-panels read straight from an
  * image) and {@link #kernelAInPlace} (A rows read straight from an image, the swapped
  * weight-gradient GEMM of Conv2dSimd).
+ *
+ * <p>Tiles (rows x vectors): %TILES%. One is chosen when this class is initialised
+ * ({@link GemmTiles#choose}: the switch -Ddsr3d.gemm.tile, else by the register file: 8x3 where
+ * vectors are 512 bits wide, i.e. AVX-512's 32 registers hold its 24 accumulators, 3 B vectors
+ * and a broadcast; 6x2 otherwise, 15 of AVX2's 16). The tile does not change any result: each C
+ * element is summed over k in the same order whatever the tile (tests: GemmTileParityTest).
+ * Why 8x3 on AVX-512: per FMA it loads 11/24 operands instead of 8/12, and on a Zen 5 VM
+ * (2026-12-07) a 1024^3 GEMM ran at 209 instead of 197 GFLOP/s and a whole 3DSR inference 384^2 in
+ * 2.7 instead of 3.2 s (1 thread); in L1 both tiles run at 96 % of peak (README "Measured figures").
  *
  * <p>Every k loop is unrolled by 2. Why: on an AVX2-only machine (16 vector registers; AMD EPYC,
  * 2026-12-03) C2 compiled the rolled 6-row packed kernel with one accumulator spilled to the stack
  * (12 accumulators + 2 B vectors + 3 hoisted broadcasts = 17 registers), a load-FMA-store chain
  * through memory in every k step, seen in the generated code: a 1024^3 GEMM ran at 33-37 GFLOP/s.
  * Unrolled, C2 schedules it without the spill: 82-85 GFLOP/s (peak 103, 1 thread). A 4-row tile
- * (8 accumulators, generated with --rows 4,6 and chosen by a switch for the measurement) never
- * spilled but reached only 42, so only the 6-row tile ships. On AVX-512 (32 registers) unrolling
- * changed nothing (measured 2026-11-29). {@code ./3dsr version} prints the tile.
+ * (8 accumulators) never spilled but reached only 42. {@code ./3dsr version} prints the tile.
  */
 final class GemmKernel {
     private GemmKernel() {}
 
-    /** The tile rows this file was generated for (with several, the first is used). */
-    private static final int ROWS = %d;
+    /** The tile in use: its index in {@link GemmTiles#CANDIDATES} (the generated order). */
+    static final int TILE = GemmTiles.chosen().index();
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = ROWS;
-    static final int NR = 2 * L;
+    static final int MR = GemmTiles.chosen().rows();
+    static final int NR = GemmTiles.chosen().vectors() * L;
 
     /** The configuration in words, for {@code ./3dsr version}. */
     static String describe() {
-        return MR + " x " + NR + " floats (" + MR + " rows x 2 vectors of " + L + " lanes), k unrolled by 2";
+        GemmTiles.Tile t = GemmTiles.chosen();
+        return MR + " x " + NR + " floats (" + t.name() + ": " + MR + " rows x " + t.vectors() + " vectors of " + L + " lanes), k unrolled by 2; " + t.reason();
     }
 
     /** tile C[co + i*ldc + j] (i < MR, j < NR) = (load ? C : 0) + sum_p a[ao + p*MR + i] * b[bo + p*NR + j]. */
@@ -127,24 +148,23 @@ final class GemmKernel {
 
 
 def main():
-    global ROWS
-    if len(sys.argv) > 2 and sys.argv[1] == "--rows":
-        ROWS = tuple(int(r) for r in sys.argv[2].split(","))
-    out = [HEADER]
+    global TILES
+    if len(sys.argv) > 2 and sys.argv[1] == "--tiles":
+        TILES = tuple(tuple(int(x) for x in t.split("x")) for t in sys.argv[2].split(","))
+    out = [HEADER.replace("%TILES%", ", ".join(name(t) for t in TILES))]
     out.append(dispatch("kernel", "int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean load",
-                        "kc, a, ao, b, bo, c, co, ldc, load").replace("    static void kernel(", "    static void kernel(", 1))
+                        "kc, a, ao, b, bo, c, co, ldc, load"))
     out.append("    /** As {@link #kernel} but B read in place: B(p, j) = b[offs[o0 + p] + base + j] (an image read as its own im2col). */\n")
     out.append(dispatch("kernelInPlace", "int kc, float[] a, int ao, float[] b, int[] offs, int o0, int base, float[] c, int co, int ldc, boolean load",
                         "kc, a, ao, b, offs, o0, base, c, co, ldc, load"))
     out.append("    /** As {@link #kernel} with A read in place: A(i, p) = a[rows[r + i] + p] for the MR row starts rows[r ..], B packed. */\n")
     out.append(dispatch("kernelAInPlace", "int kc, float[] a, int[] rows, int r, float[] b, int bo, float[] c, int co, int ldc, boolean load",
                         "kc, a, rows, r, b, bo, c, co, ldc, load"))
-    for mr in ROWS:
-        out.append(kernel(mr))
-        out.append(kernel_in_place(mr))
-        out.append(kernel_a_in_place(mr))
-    text = ("".join(out).rstrip() + "\n}\n").replace("%d", str(ROWS[0]), 1)
-    print(text, end="")
+    for t in TILES:
+        out.append(kernel(t))
+        out.append(kernel_in_place(t))
+        out.append(kernel_a_in_place(t))
+    print("".join(out).rstrip() + "\n}\n", end="")
 
 
 if __name__ == "__main__":

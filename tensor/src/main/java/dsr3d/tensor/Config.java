@@ -47,6 +47,8 @@ public final class Config {
             "conv2d forward and input gradient: output planes of at most this many pixels run as one GEMM over the batch (ConvBatched; 0 = never)");
     public static final int CONV_BATCHED_MAX_PLANE_BWDW = intSwitch("dsr3d.conv.batched.maxPlaneWeightGrad", 16, 0, 1 << 20,
             "conv2d weight gradient: the same for output planes of at most this many pixels (0 = never)");
+    public static final String GEMM_TILE = stringSwitch("dsr3d.gemm.tile", "auto",
+            "GEMM micro-kernel tile, rows x vectors: auto (8x3 with 512-bit vectors, else 6x2), 6x2 or 8x3");
     public static final int GEMM_KC = intSwitch("dsr3d.gemm.kc", 256, 1, 1 << 20, "GEMM cache blocking: depth of a packed panel (k)");
     public static final int GEMM_MC = intSwitch("dsr3d.gemm.mc", 144, 1, 1 << 20, "GEMM cache blocking: rows of a packed A block (rounded up to the micro-kernel)");
     public static final int GEMM_NC = intSwitch("dsr3d.gemm.nc", 1024, 1, 1 << 20, "GEMM cache blocking: columns of a packed B block (rounded up)");
