@@ -70,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (String c : cats) SynthCategory.byName(c);   // IllegalArgumentException naming the valid ones
         prepare(out);
         DemoPlan plan = new DemoPlan(out, cats, seed, t, DemoPlan.IMAGE_SIZE, DemoPlan.TRAIN_IMAGES, DemoPlan.TEST_IMAGES,
-                DemoPlan.DEFECT_SCALE, trainDada, dadaIterations, iterations, DemoPlan.BATCH, 2e-4, DemoPlan.VALIDATE_EVERY, DemoPlan.MASK_ALIGNMENT);
+                DemoPlan.DEFECT_SCALE, DemoPlan.RELIEF_SCALE, trainDada, dadaIterations, iterations, DemoPlan.BATCH, 2e-4, DemoPlan.VALIDATE_EVERY, DemoPlan.MASK_ALIGNMENT);
         System.err.printf(Locale.ROOT, "demo: %s, %d x %d images, %d iterations per category, %d threads -> %s%n",
                 String.join(", ", cats), plan.imageSize(), plan.imageSize(), iterations, t, out);
         DemoRun.Outcome o = new DemoRun(plan, System.err).run();

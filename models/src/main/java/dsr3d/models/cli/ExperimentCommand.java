@@ -63,8 +63,8 @@ public final class ExperimentCommand implements Callable<Integer> {
             for (String c : cats) SynthCategory.byName(c);
             Path dir = out != null ? out : Path.of("experiment-" + name);
             if (Files.exists(dir.resolve("data"))) throw new IllegalArgumentException("--out " + dir + " already holds an experiment; choose another folder");
-            DemoPlan plan = new DemoPlan(dir, cats, seed, t, DemoPlan.IMAGE_SIZE, DemoPlan.TRAIN_IMAGES, DemoPlan.TEST_IMAGES,
-                    DemoPlan.EXPERIMENT_DEFECT_SCALE, true, dadaIterations, iterations, DemoPlan.BATCH, 2e-4, 0,
+            DemoPlan plan = new DemoPlan(dir, cats, seed, t, DemoPlan.IMAGE_SIZE, DemoPlan.EXPERIMENT_TRAIN_IMAGES, DemoPlan.TEST_IMAGES,
+                    DemoPlan.EXPERIMENT_DEFECT_SCALE, DemoPlan.EXPERIMENT_RELIEF_SCALE, true, dadaIterations, iterations, DemoPlan.BATCH, 2e-4, 0,
                     Stage2Data.MaskAlignment.OFFICIAL_UNROTATED);
             new Experiment(plan, variants, System.err).run();
             spec.commandLine().getOut().print(Files.readString(dir.resolve("table.md")));

@@ -56,13 +56,13 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--defect-scale", defaultValue = "1", paramLabel = "F",
             description = {"Multiply every defect's size by F (default ${DEFAULT-VALUE}: the benchmark, defects sized in fractions",
-                    "of the image side). The demo uses 2 at 64 x 64, where a benchmark defect (a few pixels) is smaller",
+                    "of the image side). The demo uses 3 at 64 x 64, where a benchmark defect (a few pixels) is smaller",
                     "than one 4 x 4-pixel code cell of the DADA's hi level."})
     double defectScale;
 
     @Option(names = "--relief-scale", defaultValue = "1", paramLabel = "F",
             description = {"Multiply the depth of every geometric defect (bump, dent, crack; 2.5-4 mm) by F, in (0, 4]",
-                    "(default ${DEFAULT-VALUE}: the benchmark)."})
+                    "(default ${DEFAULT-VALUE}: the benchmark). The demo uses 4."})
     double reliefScale;
 
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads (default: all processors). The output does not depend on it.")

@@ -222,7 +222,7 @@ public final class Experiment {
     private void write(Map<String, Map<String, Double>> table) throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("Synthetic data (").append(String.join(", ", plan.categories())).append(", ").append(plan.imageSize()).append(" x ")
-                .append(plan.imageSize()).append(", defect scale ").append(DemoPlan.fmt(plan.defectScale())).append(", relief scale ").append(DemoPlan.fmt(DemoPlan.RELIEF_SCALE)).append("), small preset, ")
+                .append(plan.imageSize()).append(", defect scale ").append(DemoPlan.fmt(plan.defectScale())).append(", relief scale ").append(DemoPlan.fmt(plan.reliefScale())).append("), small preset, ")
                 .append(plan.iterations()).append(" stage-2 iterations of ").append(plan.batch()).append(", stage 1: ")
                 .append(plan.dadaIterations()).append(" iterations (shipped DADA: 6000). Image AUROC per defect type (good vs that type, all categories pooled), then the per-category means.\n\n");
         List<String> cols = table.values().iterator().next().keySet().stream().toList();

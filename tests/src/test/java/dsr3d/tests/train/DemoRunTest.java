@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class DemoRunTest {
     @Test void writesTheLayoutAndItsRecordedTrainCommandReproducesTheModel(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("demo");
-        DemoPlan plan = new DemoPlan(dir, List.of("cookie", "foam"), 5, 2, 64, 6, 6, 2.0, false, 0, 2, 2, 2e-4, 0,
+        DemoPlan plan = new DemoPlan(dir, List.of("cookie", "foam"), 5, 2, 64, 6, 6, 2.0, 2.5, false, 0, 2, 2, 2e-4, 0,
                 Stage2Data.MaskAlignment.ROTATED_FOREGROUND);
         DemoRun.Outcome o = new DemoRun(plan, new PrintStream(new ByteArrayOutputStream())).run();
 
@@ -57,6 +57,9 @@ class DemoRunTest {
         assertTrue(commands.stream().anyMatch(c -> c.startsWith("./3dsr synth ") && c.contains("--seed 6")), "the fresh test set has another seed: " + commands);
         assertTrue(train.contains("--mask-alignment rotated"), "the plan's mask alignment is on the recorded command: " + train);
         assertEquals("rotated", demo.getAsJsonObject("config").get("mask_alignment").getAsString());
+        assertTrue(commands.stream().filter(c -> c.startsWith("./3dsr synth ")).allMatch(c -> c.contains("--relief-scale 2.5")),
+                "both synthetic sets use the plan's relief scale: " + commands);
+        assertEquals(2.5, demo.getAsJsonObject("config").get("relief_scale").getAsDouble());
 
         // The recorded command, run by hand into another folder, gives the same model, byte for byte.
         Path again = tmp.resolve("again");
