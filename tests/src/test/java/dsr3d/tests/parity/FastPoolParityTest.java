@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -32,8 +33,37 @@ class FastPoolParityTest {
                 new PoolGeom(4, 33, 33, 11, 11, 1, 1, 5, 5),     // the 3DSR score filter
                 new PoolGeom(2, 48, 50, 11, 11, 1, 1, 5, 5),
                 new PoolGeom(3, 12, 19, 4, 5, 3, 2, 2, 2),
-                new PoolGeom(64, 32, 32, 3, 3, 1, 1, 1, 1)        // big enough for 2 threads
+                new PoolGeom(64, 32, 32, 3, 3, 1, 1, 1, 1),       // big enough for 2 threads
+                // MaxPool2d(2): the vector path (rows of 2 vectors or more), odd sizes, a scalar tail
+                new PoolGeom(3, 9, 71, 2, 2, 2, 2, 0, 0),
+                new PoolGeom(16, 64, 64, 2, 2, 2, 2, 0, 0)
         ).map(Arguments::of);
+    }
+
+    /** The 2x2 vector path keeps the reference's NaN rule: a NaN takes over, the last NaN's index wins. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void maxPool2x2PropagatesNaNLikeTheReference(int threads) {
+        Parallel.setThreads(threads);
+        PoolGeom p = new PoolGeom(4, 10, 67, 2, 2, 2, 2, 0, 0);
+        Random rnd = new Random(11);
+        int n = p.nc() * p.h() * p.w(), on = p.nc() * p.hout() * p.wout();
+        float[] x = gaussian(rnd, n);
+        for (int i = 0; i < n; i += 7) x[i] = Float.NaN;
+        double[] ref = new double[on];
+        int[] refArg = new int[on];
+        Pool2dCpu.maxForward(p, d(x), ref, refArg);
+        float[] y = new float[on];
+        int[] arg = new int[on];
+        Pool2dSimd.maxForward(p, x, y, arg);
+        int nans = 0;
+        for (int i = 0; i < on; i++) {
+            assertEquals(Double.isNaN(ref[i]), Float.isNaN(y[i]), "NaN at output " + i);
+            if (Double.isNaN(ref[i])) nans++;
+            else assertEquals((float) ref[i], y[i], "output " + i);
+        }
+        assertTrue(nans > on / 10, "the test needs NaN windows, got " + nans);
+        assertArrayEquals(refArg, arg, "argmax");
     }
 
     @ParameterizedTest

@@ -2,6 +2,10 @@ package dsr3d.tensor.cpu.simd;
 
 import dsr3d.tensor.backend.PoolGeom;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -23,6 +27,11 @@ import java.util.Arrays;
 public final class Pool2dSimd {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** Lane i takes lane 2i (EVEN) or 2i + 1 (ODD) of the concatenation of two vectors. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i), ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+    /** 2 * lane: the input column of output column ox0 + lane, relative to 2 * ox0. */
+    private static final IntVector TWICE_LANE = IntVector.fromArray(I, java.util.stream.IntStream.range(0, I.length()).map(i -> 2 * i).toArray(), 0);
 
     private Pool2dSimd() {}
 
@@ -34,13 +43,17 @@ public final class Pool2dSimd {
         checkLen("maxPool2d", "x", x.length, p.nc() * plane);
         checkLen("maxPool2d", "y", y.length, p.nc() * ho * wo);
         checkLen("maxPool2d", "argmax", argmax.length, p.nc() * ho * wo);
+        boolean twoByTwo = p.kh() == 2 && p.kw() == 2 && p.strideH() == 2 && p.strideW() == 2 && p.padH() == 0 && p.padW() == 0
+                && I.length() == L && L >= 4;
         forPlanes(p.nc(), plane, (from, to) -> {
             for (int c = from; c < to; c++) {
                 int xb = c * plane;
                 for (int oy = 0; oy < ho; oy++) {
+                    // MaxPool2d(2), the U-Net's and the encoders': L outputs per step from two rows
+                    int oxVec = twoByTwo ? maxRow2x2(x, xb, w, oy, wo, y, argmax, (c * ho + oy) * wo) : 0;
                     int y0 = oy * p.strideH() - p.padH();
                     int ky0 = Math.max(0, -y0), ky1 = Math.min(p.kh(), h - y0);
-                    for (int ox = 0; ox < wo; ox++) {
+                    for (int ox = oxVec; ox < wo; ox++) {
                         int x0 = ox * p.strideW() - p.padW();
                         int kx0 = Math.max(0, -x0), kx1 = Math.min(p.kw(), w - x0);
                         float best = Float.NEGATIVE_INFINITY;
@@ -59,6 +72,36 @@ public final class Pool2dSimd {
                 }
             }
         });
+    }
+
+    /**
+     * Output row oy of a 2x2, stride-2, unpadded max pool of the plane at x[xb], L outputs at a time
+     * (those whose 2L input columns lie inside the row); returns the first output column left to the
+     * scalar loop. The taps are visited in the scalar loop's order, (0,0) (0,1) (1,0) (1,1), with its
+     * rule: a tap takes over when it is greater or NaN, so ties keep the first and the last NaN wins.
+     */
+    private static int maxRow2x2(float[] x, int xb, int w, int oy, int wo, float[] y, int[] argmax, int o0) {
+        int r0 = 2 * oy * w, r1 = r0 + w, ox = 0;
+        for (; ox + L <= wo && 2 * ox + 2 * L <= w; ox += L) {
+            int i0 = xb + r0 + 2 * ox, i1 = xb + r1 + 2 * ox;
+            FloatVector a0 = FloatVector.fromArray(F, x, i0), a1 = FloatVector.fromArray(F, x, i0 + L);
+            FloatVector b0 = FloatVector.fromArray(F, x, i1), b1 = FloatVector.fromArray(F, x, i1 + L);
+            IntVector col = TWICE_LANE.add(r0 + 2 * ox);
+            FloatVector best = a0.rearrange(EVEN, a1);
+            IntVector idx = col;
+            FloatVector v = a0.rearrange(ODD, a1);
+            VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+            best = best.blend(v, take); idx = idx.blend(col.add(1), take.cast(I));
+            v = b0.rearrange(EVEN, b1);
+            take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+            best = best.blend(v, take); idx = idx.blend(col.add(w), take.cast(I));
+            v = b0.rearrange(ODD, b1);
+            take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+            best = best.blend(v, take); idx = idx.blend(col.add(w + 1), take.cast(I));
+            best.intoArray(y, o0 + ox);
+            idx.intoArray(argmax, o0 + ox);
+        }
+        return ox;
     }
 
     /** dx = 0, then dx[plane of o][argmax[o]] += dy[o]. Each plane is written by one task only. */
