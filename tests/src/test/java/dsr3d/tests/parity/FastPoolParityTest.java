@@ -40,6 +40,17 @@ class FastPoolParityTest {
         ).map(Arguments::of);
     }
 
+    /** The reference's and the fast kernel's max pool of x: values and argmax of each. */
+    private record Max(double[] ref, int[] refArg, float[] y, int[] arg) {}
+
+    private static Max bothMax(PoolGeom p, float[] x) {
+        int on = p.nc() * p.hout() * p.wout();
+        Max m = new Max(new double[on], new int[on], new float[on], new int[on]);
+        Pool2dCpu.maxForward(p, d(x), m.ref(), m.refArg());
+        Pool2dSimd.maxForward(p, x, m.y(), m.arg());
+        return m;
+    }
+
     /** The 2x2 vector path keeps the reference's NaN rule: a NaN takes over, the last NaN's index wins. */
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
@@ -50,12 +61,10 @@ class FastPoolParityTest {
         int n = p.nc() * p.h() * p.w(), on = p.nc() * p.hout() * p.wout();
         float[] x = gaussian(rnd, n);
         for (int i = 0; i < n; i += 7) x[i] = Float.NaN;
-        double[] ref = new double[on];
-        int[] refArg = new int[on];
-        Pool2dCpu.maxForward(p, d(x), ref, refArg);
-        float[] y = new float[on];
-        int[] arg = new int[on];
-        Pool2dSimd.maxForward(p, x, y, arg);
+        Max m = bothMax(p, x);
+        double[] ref = m.ref();
+        int[] refArg = m.refArg(), arg = m.arg();
+        float[] y = m.y();
         int nans = 0;
         for (int i = 0; i < on; i++) {
             assertEquals(Double.isNaN(ref[i]), Float.isNaN(y[i]), "NaN at output " + i);
@@ -75,12 +84,10 @@ class FastPoolParityTest {
             int n = p.nc() * p.h() * p.w(), on = p.nc() * p.hout() * p.wout();
             float[] x = gaussian(rnd, n);
             for (int i = 0; i < n; i += 5) x[i] = (float) Math.round(x[i]);   // ties inside windows
-            double[] ref = new double[on];
-            int[] refArg = new int[on];
-            Pool2dCpu.maxForward(p, d(x), ref, refArg);
-            float[] y = new float[on];
-            int[] arg = new int[on];
-            Pool2dSimd.maxForward(p, x, y, arg);
+            Max m = bothMax(p, x);
+            double[] ref = m.ref();
+            int[] refArg = m.refArg(), arg = m.arg();
+            float[] y = m.y();
             if (on > 1) assertNonTrivial(ref, "max " + p);
             assertExact(ref, y, "max " + p);
             assertArrayEquals(refArg, arg, "argmax " + p);
