@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
         description = {"Time the fast CPU kernels (SGEMM, 3DSR convolutions, VQ search) and print GFLOP/s.",
                 "Without a subcommand runs gemm, conv and vq. A progress bar with ETA goes to stderr.",
                 "For published figures use the JMH benchmarks (see README)."},
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Vq.class, BenchCommand.Infer.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Vq.class, BenchCommand.Infer.class, BenchCommand.Ladder.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -81,6 +81,26 @@ public final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             BenchOptions o = options.orParent(parent.options);
             BenchRunner.run(cases(shapes, passes, o.quick), o, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "ladder", mixinStandardHelpOptions = true,
+            description = {"The CPU convolution kernel ladder (dsr3d.tensor.cpu.simd.ConvLadder), forward pass:",
+                    "plain loops -> im2col + GEMM -> implicit GEMM -> in-place panels -> today's kernel,",
+                    "each checked against the double reference, then timed, with its % of the FMA peak.",
+                    "Shapes scaled down to <= 150 M multiply-adds (the loops are slow)."})
+    static final class Ladder implements Callable<Integer> {
+        @ParentCommand BenchCommand parent;
+        @Mixin BenchOptions options;
+
+        @Option(names = "--shapes", split = ",", paramLabel = "ID", description = "Forward shape ids (default: c3, c7, c12; see the CSV).")
+        List<String> shapes;
+
+        @Override
+        public Integer call() {
+            BenchOptions o = options.orParent(parent.options);
+            BenchRunner.run(LadderCases.of(shapes != null ? shapes : LadderCases.DEFAULT_IDS), o, System.out);
             return 0;
         }
     }

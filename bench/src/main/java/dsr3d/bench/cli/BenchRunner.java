@@ -91,7 +91,7 @@ final class BenchRunner {
                     String.format(Locale.ROOT, "%.1f", r.peakPercent()), r.r().reps());
         }
         if (rows.stream().anyMatch(r -> r.c().shape().matches("c\\d+/\\d+")))
-            out.println("cN/S: 3DSR conv shape cN with height and width divided by S (quick mode).");
+            out.println("cN/S: 3DSR conv shape cN with height and width divided by S (quick mode, ladder).");
     }
 
     /**
