@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./3dsr bench [gemm|conv|vq] [--threads N,..] [--quick] [--json FILE]}: a quick look at
- * the speed of the fast CPU kernels on 3DSR's shapes, without JMH. No subcommand = all three.
+ * {@code ./3dsr bench [gemm|conv|vq|infer|ladder] [--threads N,..] [--quick] [--json FILE]}: a quick look at
+ * the speed of the fast CPU kernels on 3DSR's shapes, without JMH. No subcommand = gemm, conv and vq.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time the fast CPU kernels (SGEMM, 3DSR convolutions, VQ search) and print GFLOP/s.",
