@@ -89,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = {"The CPU convolution kernel ladder (dsr3d.tensor.cpu.simd.ConvLadder), forward pass:",
                     "plain loops -> im2col + GEMM -> implicit GEMM -> in-place panels -> today's kernel,",
                     "each checked against the double reference, then timed, with its %% of the FMA peak.",
-                    "Shapes scaled down to <= 150 M multiply-adds (the loops are slow)."})
+                    "Shapes scaled down to <= 1.5 G multiply-adds per call (the loops run at about 2-3 GFLOP/s)."})
     static final class Ladder implements Callable<Integer> {
         @ParentCommand BenchCommand parent;
         @Mixin BenchOptions options;

@@ -46,9 +46,7 @@ public final class Conv2dSimd {
         for (int b = 0; b < g.n(); b++)
             for (int grp = 0; grp < g.groups(); grp++) {
                 int yOff = (b * g.cout() + grp * coutG) * plane, xOff = (b * g.cin() + grp * cinG) * g.h() * g.w();
-                if (bias != null)
-                    for (int co = 0; co < coutG; co++)
-                        java.util.Arrays.fill(y, yOff + co * plane, yOff + (co + 1) * plane, bias[grp * coutG + co]);
+                fillBias(bias, grp * coutG, coutG, y, yOff, plane);
                 if (plan == ConvPlan.SPACE_TO_DEPTH) {
                     float[] ws = ConvScratch.get(ConvScratch.FLIPPED_WEIGHTS, coutG * kk);
                     ConvSpaceToDepth.permuteWeights(g, w, grp * coutG * kk, ws, false);
@@ -284,7 +282,14 @@ public final class Conv2dSimd {
         return new ConvPanels.Geometry(xp, 0, ch, ihp, iwp, v.kh(), v.kw(), 1, 1, 0, 0, v.oh(), v.ow());
     }
 
-    private static ConvPanels.Geometry inputView(ConvGeom g, float[] x, int xOff) {
+    /** y[yOff + co*plane ..] = bias[b0 + co] for the count output channels (nothing when bias is null). */
+    static void fillBias(float[] bias, int b0, int count, float[] y, int yOff, int plane) {
+        if (bias == null) return;
+        for (int co = 0; co < count; co++) java.util.Arrays.fill(y, yOff + co * plane, yOff + (co + 1) * plane, bias[b0 + co]);
+    }
+
+    /** One group's input block of one image (x at xOff) as the panels' geometry, with g's kernel, stride and padding. */
+    static ConvPanels.Geometry inputView(ConvGeom g, float[] x, int xOff) {
         return new ConvPanels.Geometry(x, xOff, g.cinPerGroup(), g.h(), g.w(), g.kh(), g.kw(),
                 g.strideH(), g.strideW(), g.padH(), g.padW(), g.hout(), g.wout());
     }

@@ -60,7 +60,7 @@ public final class ConvLadder {
                                     cols[row + ox] = iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w() ? x[xOff + (ci * g.h() + iy) * g.w() + ix] : 0f;
                                 }
                             }
-                fillBias(bias, grp * coutG, coutG, y, yOff, plane);
+                Conv2dSimd.fillBias(bias, grp * coutG, coutG, y, yOff, plane);
                 Sgemm.sgemm(false, false, coutG, plane, taps, w, grp * coutG * taps, taps, cols, 0, plane, y, yOff, plane, bias != null);
             }
     }
@@ -71,16 +71,10 @@ public final class ConvLadder {
         for (int b = 0; b < g.n(); b++)
             for (int grp = 0; grp < g.groups(); grp++) {
                 int xOff = (b * g.cin() + grp * cinG) * g.h() * g.w(), yOff = (b * g.cout() + grp * coutG) * plane;
-                ConvPanels.PixelsByTap image = new ConvPanels.PixelsByTap(new ConvPanels.Geometry(x, xOff, cinG, g.h(), g.w(), g.kh(), g.kw(),
-                        g.strideH(), g.strideW(), g.padH(), g.padW(), g.hout(), g.wout()));
+                ConvPanels.PixelsByTap image = new ConvPanels.PixelsByTap(Conv2dSimd.inputView(g, x, xOff));
                 GemmPanelSource cols = inPlace ? image : image::pack;   // a lambda hides the InPlace capability
-                fillBias(bias, grp * coutG, coutG, y, yOff, plane);
+                Conv2dSimd.fillBias(bias, grp * coutG, coutG, y, yOff, plane);
                 GemmDriver.gemm(coutG, plane, taps, new GemmPanelSource.Dense(w, grp * coutG * taps, taps, true), cols, y, yOff, plane, bias != null);
             }
-    }
-
-    private static void fillBias(float[] bias, int b0, int count, float[] y, int yOff, int plane) {
-        if (bias == null) return;
-        for (int co = 0; co < count; co++) java.util.Arrays.fill(y, yOff + co * plane, yOff + (co + 1) * plane, bias[b0 + co]);
     }
 }
