@@ -87,8 +87,10 @@ if [[ "$MODE" == "infer" ]]; then
 fi
 
 echo "== numpy (OpenBLAS) GEMM"
-if python3 -c 'import numpy' 2>/dev/null; then
-  python3 bench/peers/numpy_gemm.py --threads "$(echo $THREADS | tr ' ' ',')" --sizes "$SIZES"
+# Debian's python3-numpy (its OpenBLAS) first: a python3 earlier in PATH (pyenv) may have no numpy
+PY=python3; /usr/bin/python3 -c 'import numpy' 2>/dev/null && PY=/usr/bin/python3
+if $PY -c 'import numpy' 2>/dev/null; then
+  $PY bench/peers/numpy_gemm.py --threads "$(echo $THREADS | tr ' ' ',')" --sizes "$SIZES"
 else
   echo "(skipped: python3 with numpy not found)"
 fi
