@@ -47,6 +47,8 @@ public final class Config {
             "conv2d forward and input gradient: output planes of at most this many pixels run as one GEMM over the batch (ConvBatched; 0 = never)");
     public static final int CONV_BATCHED_MAX_PLANE_BWDW = intSwitch("dsr3d.conv.batched.maxPlaneWeightGrad", 16, 0, 1 << 20,
             "conv2d weight gradient: the same for output planes of at most this many pixels (0 = never)");
+    public static final String CONV_PACK_FROM_COUT = stringSwitch("dsr3d.conv.packFromCout", "auto",
+            "conv2d forward: from this many output channels per group the image's B panels are packed, not read in place (ConvPlan.PACKED_PANELS); auto: 256 with vectors narrower than 512 bits, never with 512; 0 = never");
     public static final String GEMM_TILE = stringSwitch("dsr3d.gemm.tile", "auto",
             "GEMM micro-kernel tile, rows x vectors: auto (8x3 with 512-bit vectors, else 6x2), 6x2 or 8x3");
     public static final int GEMM_KC = intSwitch("dsr3d.gemm.kc", 256, 1, 1 << 20, "GEMM cache blocking: depth of a packed panel (k)");

@@ -40,6 +40,7 @@ final class VersionCommand implements Callable<Integer> {
         facts.put("simd", CpuBackend.FAST);
         facts.put("backend", Backends.current().name());
         if (bits > 0) facts.put("gemmKernel", dsr3d.tensor.cpu.simd.Sgemm.kernelDescription());
+        if (bits > 0) facts.put("convPanels", convPanels());
         Map<String, Object> switches = new LinkedHashMap<>();
         for (Config.Switch sw : Config.all()) {
             Map<String, Object> one = new LinkedHashMap<>();
@@ -60,6 +61,7 @@ final class VersionCommand implements Callable<Integer> {
             out.println("fast simd   " + facts.get("simd") + (CpuBackend.FAST ? "" : " (-Ddsr3d.simd=false)"));
             out.println("backend     " + facts.get("backend"));
             if (bits > 0) out.println("gemm kernel " + facts.get("gemmKernel"));
+            if (bits > 0) out.println("conv panels " + facts.get("convPanels"));
             out.println("JVM switches (-Dname=value in DSR3D_JAVA_OPTS; * = not the default):");
             for (Config.Switch sw : Config.all())
                 out.printf(java.util.Locale.ROOT, "  %-30s %-10s %s%s%n", "-D" + sw.name(), sw.value(),
@@ -67,5 +69,12 @@ final class VersionCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** How the forward convolutions read the image (ConvPlan.PACK_FROM_COUT, chosen per machine). */
+    private static String convPanels() {
+        int from = dsr3d.tensor.cpu.simd.ConvPlan.PACK_FROM_COUT;
+        String why = Config.CONV_PACK_FROM_COUT.equalsIgnoreCase("auto") ? "auto: " + BuildInfo.vectorBits() + "-bit vectors" : "-Ddsr3d.conv.packFromCout";
+        return (from == 0 ? "read in place (padded image), never packed" : "packed from " + from + " output channels per group, else read in place") + "; " + why;
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -65,6 +66,9 @@ class Conv2dParityTest {
             ConvGeom.square(2, 33, 20, 18, 4, 2, 1, 1),
             // plane 1600 > GEMM NC and cout > MC: the weights packed whole once, several equal column blocks
             ConvGeom.square(1, 20, 40, 150, 3, 1, 1, 1),
+            // 256+ output channels per group: ConvPlan.PACKED_PANELS where -Ddsr3d.conv.packFromCout (auto: 256 on AVX2) applies
+            new ConvGeom(1, 7, 9, 37, 260, 3, 3, 1, 1, 1, 1, 1),
+            ConvGeom.square(1, 12, 10, 512, 3, 2, 1, 2),
     };
 
     /** The shapes reach every plan of every pass, so the parity test below checks each code path. */
@@ -74,12 +78,29 @@ class Conv2dParityTest {
         for (ConvGeom g : SHAPES)
             for (ConvPlan.Pass p : ConvPlan.Pass.values()) seen.computeIfAbsent(p, k -> java.util.EnumSet.noneOf(ConvPlan.class)).add(ConvPlan.of(g, p));
         java.util.Map<ConvPlan.Pass, java.util.Set<ConvPlan>> expected = java.util.Map.of(
-                ConvPlan.Pass.FORWARD, java.util.EnumSet.of(ConvPlan.BATCHED_IM2COL, ConvPlan.POINTWISE, ConvPlan.SPACE_TO_DEPTH, ConvPlan.PANELS),
+                ConvPlan.Pass.FORWARD, forwardPlans(),
                 ConvPlan.Pass.INPUT_GRADIENT, java.util.EnumSet.of(ConvPlan.BATCHED_IM2COL, ConvPlan.POINTWISE, ConvPlan.SPACE_TO_DEPTH,
                         ConvPlan.FLIPPED_STRIDE1, ConvPlan.COL2IM),
                 ConvPlan.Pass.WEIGHT_GRADIENT, java.util.EnumSet.of(ConvPlan.BATCHED_IM2COL, ConvPlan.POINTWISE, ConvPlan.TAPS_BY_PIXELS, ConvPlan.GATHER));
         for (ConvPlan.Pass p : ConvPlan.Pass.values())
             assertTrue(seen.get(p).containsAll(expected.get(p)), p + ": the shapes reach " + seen.get(p) + ", expected at least " + expected.get(p));
+    }
+
+    /** The forward plans the shapes must reach under this JVM's -Ddsr3d.conv.packFromCout (1 packs every PANELS shape; 0 none). */
+    private static java.util.Set<ConvPlan> forwardPlans() {
+        java.util.Set<ConvPlan> s = java.util.EnumSet.of(ConvPlan.BATCHED_IM2COL, ConvPlan.POINTWISE, ConvPlan.SPACE_TO_DEPTH);
+        if (ConvPlan.PACK_FROM_COUT != 1) s.add(ConvPlan.PANELS);
+        if (ConvPlan.PACK_FROM_COUT > 0 && ConvPlan.PACK_FROM_COUT <= 256) s.add(ConvPlan.PACKED_PANELS);
+        return s;
+    }
+
+    @Test
+    void packFromCoutAutoPicksByVectorWidthAndABadValueNamesTheSwitch() {
+        assertEquals(256, ConvPlan.packFromCout("auto", 256));
+        assertEquals(0, ConvPlan.packFromCout("auto", 512));
+        assertEquals(64, ConvPlan.packFromCout("64", 512));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvPlan.packFromCout("-1", 256));
+        assertTrue(e.getMessage().contains("-Ddsr3d.conv.packFromCout=-1"), e.getMessage());
     }
 
     @ParameterizedTest(name = "threads={0}")

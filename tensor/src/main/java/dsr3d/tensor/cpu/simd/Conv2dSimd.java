@@ -55,9 +55,12 @@ public final class Conv2dSimd {
                     continue;
                 }
                 GemmPanelSource weights = new GemmPanelSource.Dense(w, grp * coutG * kk, kk, true);
-                GemmPanelSource cols = plan == ConvPlan.POINTWISE
-                        ? new GemmPanelSource.Dense(x, xOff, plane, false)
-                        : new ConvPanels.PixelsByTap(padForInPlace(inputView(g, x, xOff)));
+                GemmPanelSource cols = switch (plan) {
+                    case POINTWISE -> new GemmPanelSource.Dense(x, xOff, plane, false);
+                    // packed from the unpadded image: a method reference hides PixelsByTap's InPlace capability
+                    case PACKED_PANELS -> new ConvPanels.PixelsByTap(inputView(g, x, xOff))::pack;
+                    default -> new ConvPanels.PixelsByTap(padForInPlace(inputView(g, x, xOff)));
+                };
                 GemmDriver.gemm(coutG, plane, kk, weights, cols, y, yOff, plane, bias != null);
             }
     }
