@@ -69,6 +69,7 @@ class Conv2dParityTest {
             // 256+ output channels per group: ConvPlan.PACKED_PANELS where -Ddsr3d.conv.packFromCout (auto: 256 on AVX2) applies
             new ConvGeom(1, 7, 9, 37, 260, 3, 3, 1, 1, 1, 1, 1),
             ConvGeom.square(1, 12, 10, 512, 3, 2, 1, 2),
+            new ConvGeom(1, 260, 6, 20, 5, 3, 3, 1, 1, 1, 1, 1),   // the input gradient's flipped conv with 260 rows (always read in place)
     };
 
     /** The shapes reach every plan of every pass, so the parity test below checks each code path. */

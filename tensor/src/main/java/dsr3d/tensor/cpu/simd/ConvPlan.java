@@ -33,6 +33,8 @@ public enum ConvPlan {
      * thread, interleaved per call, medians): packing 1.12-1.21x faster at 1024-2048 output channels,
      * 1.02-1.10x at 256-512, 0.85-0.92x at 128 and below; on AVX-512 (Zen 5) in place was as fast as
      * oneDNN and packing was not measured, so there auto keeps in place. -Ddsr3d.conv.packFromCout.
+     * The input gradient's flipped stride-1 conv keeps reading in place: packing its panels showed no
+     * gain beyond the VM's noise (cin = cout = 256-1024, one thread, three alternating JVM pairs).
      */
     public static final int PACK_FROM_COUT = packFromCout(dsr3d.tensor.Config.CONV_PACK_FROM_COUT,
             jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
