@@ -21,7 +21,8 @@ import java.util.Locale;
 /**
  * Our kernels next to PyTorch's (libtorch through DJL) in one JVM, same shapes, same thread
  * count: SGEMM (n x n) and conv2d forward on the 3DSR convolution shapes. Prints GFLOP/s of both
- * and the ratio. Built only with the Maven profile {@code peers}; run by bench/peers/run-peers.sh.
+ * and the ratio, the two timed call by call in turn ({@link CaseTimer#timeInterleaved}). Built only
+ * with the Maven profile {@code peers}; run by bench/peers/run-peers.sh.
  *
  * <p>libtorch fixes its intra-op pool when the engine starts, so one JVM measures one thread
  * count, given as {@code -Dai.djl.pytorch.num_threads=N} (with num_interop_threads=1); our pool
@@ -62,24 +63,27 @@ public final class TorchPeers {
 
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Engine engine = Engine.getEngine("PyTorch");
-            System.out.printf(Locale.ROOT, "%nthreads=%d: ours (dsr3d, Java %d) vs libtorch %s via DJL %s; median per call%n",
+            System.out.printf(Locale.ROOT, "%nthreads=%d: ours (dsr3d, Java %d) vs libtorch %s via DJL %s; median per call, the two interleaved call by call%n",
                     threads, Runtime.version().feature(), engine.getVersion(), Engine.getDjlVersion());
             String fmt = "%-5s %-7s %-30s %10s %10s %8s%n";
             System.out.printf(Locale.ROOT, fmt, "kind", "shape", "", "ours GF/s", "torch GF/s", "ours/pt");
             for (int n : sizes) {
                 BenchCase ours = GemmCases.of(n);
                 NDArray a = m.randomUniform(-1, 1, new Shape(n, n)), b = m.randomUniform(-1, 1, new Shape(n, n));
-                double theirs = gflops(ours.flops(), timer.time(() -> a.matMul(b).close()));
-                print(fmt, "gemm", ours.shape(), "C=A*B", gflops(ours.flops(), timer.time(ours.prepare().get())), theirs);
+                CaseTimer.Result[] r = timer.timeInterleaved(ours.prepare().get(), () -> a.matMul(b).close());
+                print(fmt, "gemm", ours.shape(), "C=A*B", gflops(ours.flops(), r[0]), gflops(ours.flops(), r[1]));
                 a.close();
                 b.close();
             }
             for (ConvShape s : shapes) {
                 BenchCase ours = ConvCases.of(s, ConvCases.Pass.FORWARD);
-                double oursG = gflops(ours.flops(), timer.time(ours.prepare().get()));
                 // DJL's PyTorch engine has no conv_transpose2d (PtNDArrayEx.deconvolution throws)
-                double theirsG = s.transposed() ? Double.NaN : gflops(ours.flops(), timer.time(torchConvForward(m, s)));
-                print(fmt, "conv", s.label(), s.describe(), oursG, theirsG);
+                if (s.transposed()) {
+                    print(fmt, "conv", s.label(), s.describe(), gflops(ours.flops(), timer.time(ours.prepare().get())), Double.NaN);
+                    continue;
+                }
+                CaseTimer.Result[] r = timer.timeInterleaved(ours.prepare().get(), torchConvForward(m, s));
+                print(fmt, "conv", s.label(), s.describe(), gflops(ours.flops(), r[0]), gflops(ours.flops(), r[1]));
             }
         }
     }
