@@ -1,0 +1,77 @@
+package dsr3d.bench.cpu;
+
+import dsr3d.tensor.backend.ConvGeom;
+import dsr3d.tensor.cpu.simd.ConvLadder;
+import dsr3d.tensor.cpu.simd.ConvPlan;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * The three fast rungs of {@link ConvLadder} (implicit GEMM with packed panels, interior panels in
+ * place, today's {@code Conv2dSimd.forward}) on 3DSR forward shapes, called in turn call by call,
+ * so that all three see the same machine: on a VM whose clock moves by a third within seconds,
+ * {@code ./3dsr bench ladder}'s one-rung-after-another medians cannot separate a 10 % difference.
+ * Prints the median GFLOP/s per rung and the ratio of each to today's kernel, with today's plan.
+ * This is how {@link ConvPlan#PACK_FROM_COUT} was chosen. Shapes: spatial sizes reduced so that a
+ * call takes tens of milliseconds on one core.
+ *
+ * <pre>./3dsr main dsr3d.bench.cpu.RungsInterleaved [calls]   (default 30; threads: -Ddsr3d.threads)</pre>
+ */
+public final class RungsInterleaved {
+    private RungsInterleaved() {}
+
+    private record Shape(String label, ConvGeom g) {}
+
+    private static final List<Shape> SHAPES = List.of(
+            new Shape("c1 512>1024 @32", ConvGeom.square(1, 512, 32, 1024, 3, 1, 1, 1)),
+            new Shape("c2 1024>2048 @24", ConvGeom.square(1, 1024, 24, 2048, 3, 1, 1, 1)),
+            new Shape("c3 512>512 @48", ConvGeom.square(1, 512, 48, 512, 3, 1, 1, 1)),
+            new Shape("c4 1024>1024 @24", ConvGeom.square(1, 1024, 24, 1024, 3, 1, 1, 1)),
+            new Shape("c14 256>256 @48", ConvGeom.square(1, 256, 48, 256, 3, 1, 1, 1)),
+            new Shape("c16 512>256 @48", ConvGeom.square(1, 512, 48, 256, 3, 1, 1, 1)),
+            new Shape("c5 256>128 @96", ConvGeom.square(1, 256, 96, 128, 3, 1, 1, 1)),
+            new Shape("c6 128>128 @96", ConvGeom.square(1, 128, 96, 128, 3, 1, 1, 1)),
+            new Shape("c7 256>128 g2 @96", ConvGeom.square(1, 256, 96, 128, 3, 1, 1, 2)),
+            new Shape("c11 64>32 @192", ConvGeom.square(1, 64, 192, 32, 3, 1, 1, 1)));
+
+    public static void main(String[] args) {
+        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        List<ConvLadder.Rung> rungs = ConvLadder.RUNGS.stream().filter(r -> !r.name().equals("loops") && !r.name().equals("im2col+gemm")).toList();
+        System.out.printf(Locale.ROOT, "median GFLOP/s of %d calls per rung, rungs called in turn; ratio = rung time / best's%n", calls);
+        System.out.printf(Locale.ROOT, "%-20s %-14s", "shape", "best's plan");
+        for (ConvLadder.Rung r : rungs) System.out.printf(Locale.ROOT, " %16s", r.name());
+        System.out.println();
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (Shape s : SHAPES) {
+            ConvGeom g = s.g();
+            float[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize()), bias = random(rnd, g.cout()), y = new float[g.outputSize()];
+            for (int i = 0; i < 3; i++) for (ConvLadder.Rung r : rungs) r.forward().run(g, x, w, bias, y);
+            double[][] t = new double[rungs.size()][calls];
+            for (int i = 0; i < calls; i++)
+                for (int k = 0; k < rungs.size(); k++) {
+                    long t0 = System.nanoTime();
+                    rungs.get(k).forward().run(g, x, w, bias, y);
+                    t[k][i] = (System.nanoTime() - t0) / 1e9;
+                }
+            double flops = 2.0 * g.macs(), best = median(t[rungs.size() - 1]);
+            System.out.printf(Locale.ROOT, "%-20s %-14s", s.label(), ConvPlan.of(g, ConvPlan.Pass.FORWARD));
+            for (double[] tk : t) System.out.printf(Locale.ROOT, " %7.1f (x%5.2f)", flops / median(tk) / 1e9, median(tk) / best);
+            System.out.println();
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (rnd.nextDouble() - 0.5);
+        return a;
+    }
+}
