@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * place, today's {@code Conv2dSimd.forward}) on 3DSR forward shapes, called in turn call by call,
  * so that all three see the same machine: on a VM whose clock moves by a third within seconds,
  * {@code ./3dsr bench ladder}'s one-rung-after-another medians cannot separate a 10 % difference.
- * Prints the median GFLOP/s per rung and the ratio of each to today's kernel, with today's plan.
+ * Prints the median GFLOP/s per rung and the ratio of each to today's kernel, with today's plan;
+ * rungs whose outputs disagree are refused before anything is timed.
  * This is how {@link ConvPlan#PACK_FROM_COUT} was chosen. Shapes: spatial sizes reduced so that a
  * call takes tens of milliseconds on one core.
  *
@@ -48,6 +49,7 @@ public final class RungsInterleaved {
         for (Shape s : SHAPES) {
             ConvGeom g = s.g();
             float[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize()), bias = random(rnd, g.cout()), y = new float[g.outputSize()];
+            agree(s.label(), g, rungs, x, w, bias);
             for (int i = 0; i < 3; i++) for (ConvLadder.Rung r : rungs) r.forward().run(g, x, w, bias, y);
             double[][] t = new double[rungs.size()][calls];
             for (int i = 0; i < calls; i++)
@@ -60,6 +62,26 @@ public final class RungsInterleaved {
             System.out.printf(Locale.ROOT, "%-20s %-14s", s.label(), ConvPlan.of(g, ConvPlan.Pass.FORWARD));
             for (double[] tk : t) System.out.printf(Locale.ROOT, " %7.1f (x%5.2f)", flops / median(tk) / 1e9, median(tk) / best);
             System.out.println();
+        }
+    }
+
+    /**
+     * Refuses to time rungs that disagree: each rung's output against the first's, to 1e-4 of the
+     * largest output (they run the same micro-kernels in the same k order; ConvLadderTest checks
+     * every rung against the double reference on awkward shapes).
+     */
+    private static void agree(String label, ConvGeom g, List<ConvLadder.Rung> rungs, float[] x, float[] w, float[] bias) {
+        float[] first = new float[g.outputSize()];
+        rungs.get(0).forward().run(g, x, w, bias, first);
+        double scale = 0;
+        for (float v : first) scale = Math.max(scale, Math.abs(v));
+        for (ConvLadder.Rung r : rungs.subList(1, rungs.size())) {
+            float[] y = new float[g.outputSize()];
+            r.forward().run(g, x, w, bias, y);
+            for (int i = 0; i < y.length; i++)
+                if (!(Math.abs(y[i] - first[i]) <= 1e-4 * scale))
+                    throw new IllegalStateException(label + ": rung " + r.name() + " disagrees with " + rungs.get(0).name()
+                            + " at output " + i + ": " + y[i] + " vs " + first[i]);
         }
     }
 
