@@ -31,7 +31,7 @@ public enum ConvPlan {
      * row tiles reuse each panel, packing it once (contiguous, prefetched) beats reading the image
      * in place (a scattered, unaligned load per tap). Measured on the AVX2 VM (Zen 3, 2026-12-07, one
      * thread, interleaved per call, medians): packing 1.12-1.21x faster at 1024-2048 output channels,
-     * 1.02-1.10x at 256-512, 0.85-0.92x at 128 and below; on AVX-512 (Zen 5) in place was as fast as
+     * 1.02-1.10x at 256-512, while in place was 1.1-2x faster at 128 and fewer; on AVX-512 (Zen 5) in place was as fast as
      * oneDNN and packing was not measured, so there auto keeps in place. -Ddsr3d.conv.packFromCout.
      * The input gradient's flipped stride-1 conv keeps reading in place: packing its panels showed no
      * gain beyond the VM's noise (cin = cout = 256-1024, one thread, three alternating JVM pairs).
