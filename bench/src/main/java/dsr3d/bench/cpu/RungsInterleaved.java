@@ -1,5 +1,6 @@
 package dsr3d.bench.cpu;
 
+import dsr3d.bench.cli.BenchData;
 import dsr3d.tensor.backend.ConvGeom;
 import dsr3d.tensor.cpu.simd.ConvLadder;
 import dsr3d.tensor.cpu.simd.ConvPlan;
@@ -7,7 +8,6 @@ import dsr3d.tensor.cpu.simd.ConvPlan;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * The three fast rungs of {@link ConvLadder} (implicit GEMM with packed panels, interior panels in
@@ -45,10 +45,10 @@ public final class RungsInterleaved {
         System.out.printf(Locale.ROOT, "%-20s %-14s", "shape", "best's plan");
         for (ConvLadder.Rung r : rungs) System.out.printf(Locale.ROOT, " %16s", r.name());
         System.out.println();
-        SplittableRandom rnd = new SplittableRandom(1);
         for (Shape s : SHAPES) {
             ConvGeom g = s.g();
-            float[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize()), bias = random(rnd, g.cout()), y = new float[g.outputSize()];
+            float[] x = BenchData.random(g.inputSize(), 1), w = BenchData.random(g.weightSize(), 2), bias = BenchData.random(g.cout(), 3);
+            float[] y = new float[g.outputSize()];
             agree(s.label(), g, rungs, x, w, bias);
             for (int i = 0; i < 3; i++) for (ConvLadder.Rung r : rungs) r.forward().run(g, x, w, bias, y);
             double[][] t = new double[rungs.size()][calls];
@@ -89,11 +89,5 @@ public final class RungsInterleaved {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
-    }
-
-    private static float[] random(SplittableRandom rnd, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) (rnd.nextDouble() - 0.5);
-        return a;
     }
 }
