@@ -19,26 +19,30 @@ public record CaseTimer(int warmCalls, double warmSeconds, int minReps, double m
     }
 
     /**
-     * Two calls timed alternately (a, b, a, b, ...) after both are warm, so that both see the same
-     * machine: on a VM whose clock or share of the core moves by a third within seconds (seen
-     * here), timing one block after the other can put them in different states. Stops when both
-     * minimums are reached (capped); the results are a's and b's.
+     * Several calls timed in turn (a, b, ..., a, b, ...) after all are warm, so that all see the
+     * same machine: on a VM whose clock or share of the core moves by a third within seconds (seen
+     * here), timing one block after the other can put them in different states. Stops when every
+     * call has minReps samples and the minimum time (per call) has passed, or at maxReps; the
+     * results are in the order of the calls.
      */
-    public Result[] timeInterleaved(Runnable a, Runnable b) {
+    public Result[] timeInterleaved(Runnable... calls) {
         long warmStart = System.nanoTime();
-        for (int i = 0; i < warmCalls || System.nanoTime() - warmStart < warmSeconds * 1e9; i++) { a.run(); b.run(); }
-        double[] sa = new double[maxReps], sb = new double[maxReps];
+        for (int i = 0; i < warmCalls || System.nanoTime() - warmStart < warmSeconds * calls.length * 1e9; i++)
+            for (Runnable c : calls) c.run();
+        double[][] samples = new double[calls.length][maxReps];
         int n = 0;
         long start = System.nanoTime();
-        while (n < maxReps && (n < minReps || System.nanoTime() - start < 2 * minSeconds * 1e9)) {
-            long t0 = System.nanoTime();
-            a.run();
-            long t1 = System.nanoTime();
-            b.run();
-            sa[n] = (t1 - t0) / 1e6;
-            sb[n++] = (System.nanoTime() - t1) / 1e6;
+        while (n < maxReps && (n < minReps || System.nanoTime() - start < minSeconds * calls.length * 1e9)) {
+            for (int k = 0; k < calls.length; k++) {
+                long t0 = System.nanoTime();
+                calls[k].run();
+                samples[k][n] = (System.nanoTime() - t0) / 1e6;
+            }
+            n++;
         }
-        return new Result[] {result(Arrays.copyOf(sa, n)), result(Arrays.copyOf(sb, n))};
+        Result[] out = new Result[calls.length];
+        for (int k = 0; k < calls.length; k++) out[k] = result(Arrays.copyOf(samples[k], n));
+        return out;
     }
 
     public Result time(Runnable call) {

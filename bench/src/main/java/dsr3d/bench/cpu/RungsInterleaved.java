@@ -1,11 +1,11 @@
 package dsr3d.bench.cpu;
 
 import dsr3d.bench.cli.BenchData;
+import dsr3d.bench.cli.CaseTimer;
 import dsr3d.tensor.backend.ConvGeom;
 import dsr3d.tensor.cpu.simd.ConvLadder;
 import dsr3d.tensor.cpu.simd.ConvPlan;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -50,17 +50,12 @@ public final class RungsInterleaved {
             float[] x = BenchData.random(g.inputSize(), 1), w = BenchData.random(g.weightSize(), 2), bias = BenchData.random(g.cout(), 3);
             float[] y = new float[g.outputSize()];
             agree(s.label(), g, rungs, x, w, bias);
-            for (int i = 0; i < 3; i++) for (ConvLadder.Rung r : rungs) r.forward().run(g, x, w, bias, y);
-            double[][] t = new double[rungs.size()][calls];
-            for (int i = 0; i < calls; i++)
-                for (int k = 0; k < rungs.size(); k++) {
-                    long t0 = System.nanoTime();
-                    rungs.get(k).forward().run(g, x, w, bias, y);
-                    t[k][i] = (System.nanoTime() - t0) / 1e9;
-                }
-            double flops = 2.0 * g.macs(), best = median(t[rungs.size() - 1]);
+            // 3 warm-up rounds, then exactly `calls` rounds of one call per rung
+            CaseTimer.Result[] t = new CaseTimer(3, 0, calls, 0, calls).timeInterleaved(
+                    rungs.stream().map(r -> (Runnable) () -> r.forward().run(g, x, w, bias, y)).toArray(Runnable[]::new));
+            double flops = 2.0 * g.macs(), best = t[t.length - 1].medianMs();
             System.out.printf(Locale.ROOT, "%-20s %-14s", s.label(), ConvPlan.of(g, ConvPlan.Pass.FORWARD));
-            for (double[] tk : t) System.out.printf(Locale.ROOT, " %7.1f (x%5.2f)", flops / median(tk) / 1e9, median(tk) / best);
+            for (CaseTimer.Result r : t) System.out.printf(Locale.ROOT, " %7.1f (x%5.2f)", flops / (r.medianMs() * 1e6), r.medianMs() / best);
             System.out.println();
         }
     }
@@ -83,11 +78,5 @@ public final class RungsInterleaved {
                     throw new IllegalStateException(label + ": rung " + r.name() + " disagrees with " + rungs.get(0).name()
                             + " at output " + i + ": " + y[i] + " vs " + first[i]);
         }
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 }

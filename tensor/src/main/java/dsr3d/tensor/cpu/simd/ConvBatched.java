@@ -102,10 +102,6 @@ final class ConvBatched {
                 for (int ky = 0; ky < kh; ky++)
                     for (int kx = 0; kx < kw; kx++) {
                         int row = ((ci * kh + ky) * kw + kx) * n;
-                        // output columns whose tap kx lands inside the image: ix = ox*s - pad + kx in [0, w)
-                        int s = g.strideW(), ix0 = kx - g.padW();
-                        int oxLo = Math.min(wo, ix0 >= 0 ? 0 : (-ix0 + s - 1) / s);
-                        int oxHi = Math.max(oxLo, Math.min(wo, g.w() - ix0 <= 0 ? 0 : (g.w() - ix0 + s - 1) / s));
                         for (int img = 0; img < g.n(); img++) {
                             int xPlane = (img * g.cin() + grp * cinG + ci) * g.h() * g.w();
                             for (int oy = 0; oy < ho; oy++) {
@@ -114,16 +110,13 @@ final class ConvBatched {
                                     if (toCols) java.util.Arrays.fill(cols, t, t + wo, 0f);
                                     continue;
                                 }
-                                int xr = xPlane + iy * g.w() + ix0;   // image index of ox = 0 (may lie outside the row)
+                                int xr = xPlane + iy * g.w();
                                 if (toCols) {
-                                    java.util.Arrays.fill(cols, t, t + oxLo, 0f);
-                                    if (s == 1) System.arraycopy(image, xr + oxLo, cols, t + oxLo, oxHi - oxLo);
-                                    else for (int ox = oxLo; ox < oxHi; ox++) cols[t + ox] = image[xr + ox * s];
-                                    java.util.Arrays.fill(cols, t + oxHi, t + wo, 0f);
-                                } else if (s == 1) {
-                                    for (int ox = oxLo; ox < oxHi; ox++) image[xr + ox] += cols[t + ox];
+                                    for (int ox = 0, ix = kx - g.padW(); ox < wo; ox++, ix += g.strideW())
+                                        cols[t + ox] = ix >= 0 && ix < g.w() ? image[xr + ix] : 0f;
                                 } else {
-                                    for (int ox = oxLo; ox < oxHi; ox++) image[xr + ox * s] += cols[t + ox];
+                                    for (int ox = 0, ix = kx - g.padW(); ox < wo; ox++, ix += g.strideW())
+                                        if (ix >= 0 && ix < g.w()) image[xr + ix] += cols[t + ox];
                                 }
                             }
                         }
